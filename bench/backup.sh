@@ -1,0 +1,440 @@
+#!/usr/bin/env bash
+# bench/backup.sh: Hivekeeper's backup against the seed's shell pipeline, on a stack of its own.
+#
+# In one run it
+#   1. brings up its own Compose stack, project `hkbench` (copies of deploy/compose/demo/compose.yml
+#      and deploy/compose/hivekeeper.yml in a scratch dir, plus an override giving the db a bigger
+#      shared_buffers and WAL settings for the bulk load);
+#   2. fills the database `app` with SQL (generate_series INSERT ... SELECT, all tables logged):
+#      pgbench-like tables (accounts/branches/tellers/history) and a `documents` table with
+#      text/numeric/timestamptz columns (~1/6 of the total), VACUUM FREEZE ANALYZE, CHECKPOINT,
+#      then checks that `pg_dump app | wc -c` reaches the target;
+#   3. fills the media volume (inside the `web` container, which mounts it): many small SVG-like
+#      text files in nested folders (uploads/YYYY/MM/DD) and a few hundred 1-2 MiB incompressible
+#      files with PNG/JPEG magic headers followed by /dev/urandom bytes (photos/YYYY/MM);
+#   4. measures, interleaved, BENCH_RUNS times each (median reported), wall time and output size of
+#        a. the seed, DB + media in sequence:
+#           docker compose exec -T db pg_dump -U app app | gzip > db.sql.gz
+#           docker compose exec -T web tar czf - -C /app/media . > media.tgz
+#        b. docker compose run --rm backup-job backup prod --media   (container start included)
+#        c. the seed, DB only: docker compose exec -T db pg_dump -U app app | gzip -6 > db.sql.gz
+#        d. docker compose run --rm backup-job backup prod
+#      plus the runner's peak RSS (status.peakMemoryBytes of backups/django/status/backup-prod.json)
+#      and, on the first run of each, a `top -b -d 1` sample (host CPU and per-process CPU);
+#   5. checks the last Hivekeeper output once (gunzip -t and the "dump complete" trailer of the
+#      dump, tar tzf of the media archive against the volume's file count) and prints Markdown
+#      tables: command, wall s, output MB, runner peak RSS, ratios against the targets
+#      (DB + media <= 0.5x seed wall at <= 1.05x its size; DB only <= 0.75x pg_dump | gzip -6;
+#      runner peak RSS < 64 MiB);
+#   6. removes its stack (`docker compose -p hkbench down -v`) and scratch dir on exit, unless
+#      BENCH_KEEP=1.
+#
+# Environment:
+#   BENCH_DB_MB     target plain pg_dump size in MB (10^6 bytes), default 1200
+#   BENCH_MEDIA_MB  target media volume content in MB (10^6 bytes), default 500
+#   BENCH_RUNS      measured runs of each command, default 3
+#   BENCH_KEEP      1 keeps the stack and the scratch dir (default 0)
+#   BENCH_SAMPLE    1 samples CPU with top during the first run of each command (default 1)
+#   BENCH_PROJECT   Compose project name, default hkbench
+#   BENCH_SCRATCH   scratch dir, default a new /tmp/hk-bench.XXXXXX
+#   BENCH_OUT       also write the report (Markdown) to this file
+#   HIVEKEEPER_IMAGE, POSTGRES_IMAGE, WEB_IMAGE  images (defaults as in the Compose files)
+#
+# Needs: docker with the compose v2 plugin, bash, gzip, tar, jq, awk, top (procps). Run as a user
+# that can use the Docker socket. Sizes: MB = 10^6 bytes; RSS in MiB (2^20 bytes), as the runner logs it.
+set -euo pipefail
+
+BENCH_DB_MB=${BENCH_DB_MB:-1200}
+BENCH_MEDIA_MB=${BENCH_MEDIA_MB:-500}
+BENCH_RUNS=${BENCH_RUNS:-3}
+BENCH_KEEP=${BENCH_KEEP:-0}
+BENCH_SAMPLE=${BENCH_SAMPLE:-1}
+PROJECT=${BENCH_PROJECT:-hkbench}
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+for tool in docker gzip tar jq awk top; do
+  command -v "$tool" >/dev/null || { echo "backup.sh: $tool is missing" >&2; exit 2; }
+done
+[[ $BENCH_DB_MB =~ ^[0-9]+$ && $BENCH_MEDIA_MB =~ ^[0-9]+$ && $BENCH_RUNS =~ ^[1-9][0-9]*$ ]] ||
+  { echo "backup.sh: BENCH_DB_MB, BENCH_MEDIA_MB and BENCH_RUNS must be whole numbers" >&2; exit 2; }
+
+if [[ -n ${BENCH_SCRATCH:-} ]]; then S=$BENCH_SCRATCH; mkdir -p "$S"; else S=$(mktemp -d /tmp/hk-bench.XXXXXX); fi
+STACK=$S/stack
+mkdir -p "$STACK/manifests" "$S/seed/full" "$S/seed/db" "$S/hk" "$S/last-full" "$S/logs" "$S/samples"
+cp "$REPO/deploy/compose/demo/compose.yml" "$STACK/compose.yml"
+cp "$REPO/deploy/compose/hivekeeper.yml" "$S/hivekeeper.yml"
+cp "$REPO/deploy/compose/demo/manifests/backup.yaml" "$STACK/manifests/backup.yaml"
+cat >"$STACK/bench.yml" <<'YAML'
+# Benchmark-only server settings: a bigger buffer cache, and WAL sized for a bulk load so that
+# checkpoints do not run during the measurements. Tables stay logged.
+services:
+  db:
+    command: ["postgres", "-c", "shared_buffers=1GB", "-c", "max_wal_size=8GB",
+              "-c", "checkpoint_timeout=30min", "-c", "maintenance_work_mem=512MB",
+              "-c", "autovacuum=off"]
+    shm_size: 512m
+YAML
+
+export COMPOSE_PROJECT_NAME=$PROJECT
+export HIVEKEEPER_BACKUP_DIR=$S/hk
+export HIVEKEEPER_MANIFESTS=$STACK/manifests
+dc() { docker compose -p "$PROJECT" --project-directory "$STACK" -f "$STACK/compose.yml" -f "$S/hivekeeper.yml" -f "$STACK/bench.yml" "$@"; }
+psql_app() { dc exec -T db psql -X -q -v ON_ERROR_STOP=1 -U app -d app "$@"; }
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+fsize() { stat -c %s "$1"; }
+
+cleanup() {
+  local rc=$?
+  [[ -n ${SAMPLER_PID:-} ]] && kill "$SAMPLER_PID" 2>/dev/null || true
+  if [[ $BENCH_KEEP == 1 ]]; then
+    log "BENCH_KEEP=1: stack $PROJECT and $S are kept (docker compose -p $PROJECT down -v; rm -rf $S)"
+  else
+    log "cleaning up: docker compose -p $PROJECT down -v, rm -rf $S"
+    dc --profile hivekeeper down -v --remove-orphans >/dev/null 2>&1 || true
+    rm -rf "$S"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------------------------------------
+# 1. the stack
+log "scratch $S; project $PROJECT; DB ${BENCH_DB_MB} MB, media ${BENCH_MEDIA_MB} MB, ${BENCH_RUNS} run(s)"
+if docker ps -a --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Names}}' | grep -q .; then
+  echo "backup.sh: Compose project $PROJECT already has containers; set BENCH_PROJECT or remove them" >&2
+  trap - EXIT; exit 2
+fi
+dc up -d --wait db web >"$S/logs/up.log" 2>&1 || { cat "$S/logs/up.log" >&2; exit 1; }
+RUNNER_VERSION=$(dc run --rm -T backup-job version 2>/dev/null || echo unknown)
+log "stack up; runner: $RUNNER_VERSION"
+
+# ---------------------------------------------------------------------------------------------
+# 2. the database: bytes of plain dump per row measured on this generator (accounts ~98,
+#    history ~75, documents ~300); documents get 1/6 of the target, history 1% of accounts' rows.
+DB_TARGET=$((BENCH_DB_MB * 1000000))
+DOC_ROWS=$((DB_TARGET / 6 / 300))
+ACC_ROWS=$(((DB_TARGET - DB_TARGET / 6) / 99))
+HIST_ROWS=$((ACC_ROWS / 100))
+BRANCHES=$(((ACC_ROWS + 99999) / 100000))
+log "generating the database: $ACC_ROWS accounts, $HIST_ROWS history, $DOC_ROWS documents rows"
+t0=$(now)
+psql_app <<SQL
+CREATE TABLE pgbench_branches (bid int NOT NULL, bbalance int, filler char(88));
+CREATE TABLE pgbench_tellers (tid int NOT NULL, bid int, tbalance int, filler char(84));
+CREATE TABLE pgbench_accounts (aid int NOT NULL, bid int, abalance int, filler char(84));
+CREATE TABLE pgbench_history (tid int, bid int, aid int, delta int, mtime timestamp, filler char(22));
+CREATE TABLE documents (id bigint NOT NULL, title text, body text, price numeric(12,2),
+                        created_at timestamptz, updated_at timestamptz);
+SQL
+# Two sessions at once, one per core: accounts in one, everything else in the other.
+psql_app >"$S/logs/gen-accounts.log" 2>&1 <<SQL &
+INSERT INTO pgbench_accounts (aid, bid, abalance, filler)
+  SELECT i, (i - 1) / 100000 + 1, 0, '' FROM generate_series(1, $ACC_ROWS) AS i;
+SQL
+gen_accounts=$!
+psql_app >"$S/logs/gen-other.log" 2>&1 <<SQL &
+INSERT INTO pgbench_branches SELECT b, 0, '' FROM generate_series(1, $BRANCHES) AS b;
+INSERT INTO pgbench_tellers SELECT t, (t - 1) / 10 + 1, 0, '' FROM generate_series(1, $BRANCHES * 10) AS t;
+INSERT INTO documents (id, title, body, price, created_at, updated_at)
+  SELECT i,
+         'Document ' || i || ' ' || md5(i::text),
+         substr('Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor '
+                'incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud '
+                'exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure '
+                'dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur.',
+                1 + (i * 37) % 150, 120 + (i % 60))
+           || ' ' || md5((i * 7)::text) || ' ' || md5((i * 13)::text),
+         ((i::bigint * 7919) % 10000000) / 100.0,
+         timestamptz '2019-01-01 00:00:00+00' + i * interval '37 seconds',
+         timestamptz '2019-01-01 00:00:00+00' + i * interval '37 seconds' + (i % 86400) * interval '1 second'
+  FROM generate_series(1, $DOC_ROWS) AS i;
+INSERT INTO pgbench_history (tid, bid, aid, delta, mtime, filler)
+  SELECT 1 + i % ($BRANCHES * 10), 1 + i % $BRANCHES, 1 + (i * 7919) % $ACC_ROWS, (i * 31) % 10001 - 5000,
+         timestamp '2026-01-01 00:00:00' + i * interval '1.7 seconds', ''
+  FROM generate_series(1, $HIST_ROWS) AS i;
+SQL
+gen_other=$!
+wait "$gen_accounts" || { cat "$S/logs/gen-accounts.log" >&2; exit 1; }
+wait "$gen_other" || { cat "$S/logs/gen-other.log" >&2; exit 1; }
+log "rows inserted in $(elapsed "$t0" "$(now)") s; keys, vacuum freeze, analyze, checkpoint"
+psql_app -c 'ALTER TABLE pgbench_accounts ADD PRIMARY KEY (aid)' -c 'VACUUM (FREEZE, ANALYZE) pgbench_accounts' >"$S/logs/keys-a.log" 2>&1 &
+keys_a=$!
+psql_app -c 'ALTER TABLE pgbench_branches ADD PRIMARY KEY (bid)' -c 'ALTER TABLE pgbench_tellers ADD PRIMARY KEY (tid)' \
+  -c 'ALTER TABLE documents ADD PRIMARY KEY (id)' -c 'CREATE INDEX ON documents (created_at)' \
+  -c 'VACUUM (FREEZE, ANALYZE) pgbench_branches, pgbench_tellers, pgbench_history, documents' >"$S/logs/keys-b.log" 2>&1 &
+keys_b=$!
+wait "$keys_a" || { cat "$S/logs/keys-a.log" >&2; exit 1; }
+wait "$keys_b" || { cat "$S/logs/keys-b.log" >&2; exit 1; }
+dc exec -T db psql -X -q -U app -d app -c CHECKPOINT
+DB_GEN_S=$(elapsed "$t0" "$(now)")
+# The size check doubles as a warm-up read of every table.
+t0=$(now)
+DUMP_BYTES=$(dc exec -T db pg_dump -U app app | wc -c)
+PLAIN_DUMP_S=$(elapsed "$t0" "$(now)")
+DB_ON_DISK=$(psql_app -At -c "SELECT pg_database_size('app')")
+log "database generated in $DB_GEN_S s: plain pg_dump $DUMP_BYTES bytes ($(mb "$DUMP_BYTES") MB, read in $PLAIN_DUMP_S s), $(mb "$DB_ON_DISK") MB on disk"
+if ((DUMP_BYTES < DB_TARGET * 9 / 10)); then
+  echo "backup.sh: the plain dump ($DUMP_BYTES bytes) is below 90% of BENCH_DB_MB=$BENCH_DB_MB" >&2; exit 1
+fi
+if ((BENCH_DB_MB >= 1000 && DUMP_BYTES < 1000000000)); then
+  echo "backup.sh: the plain dump ($DUMP_BYTES bytes) is below 1.0e9 bytes" >&2; exit 1
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 3. the media volume: ~60% of the bytes in 1-2 MiB random "photos", the rest in small SVGs
+MEDIA_TARGET=$((BENCH_MEDIA_MB * 1000000))
+N_LARGE=$((BENCH_MEDIA_MB * 200 / 500)); ((N_LARGE >= 4)) || N_LARGE=4
+N_SMALL=$((BENCH_MEDIA_MB * 20000 / 500)); ((N_SMALL >= 100)) || N_SMALL=100
+LARGE_MIN=1048576
+LARGE_MAX=2097152
+log "generating the media volume: $N_SMALL SVG files, $N_LARGE photos"
+t0=$(now)
+dc exec -T web perl - /app/media "$N_SMALL" "$MEDIA_TARGET" "$N_LARGE" "$LARGE_MIN" "$LARGE_MAX" <<'PERL'
+use strict;
+use warnings;
+use File::Path qw(make_path);
+my ($root, $n_small, $target, $n_large, $large_min, $large_max) = @ARGV;
+srand(20261125);
+my $large_bytes = 0;
+open my $urandom, '<:raw', '/dev/urandom' or die "urandom: $!";
+for my $j (0 .. $n_large - 1) {
+  my $png = $j % 3 != 0;
+  my $dir = sprintf '%s/photos/%04d/%02d', $root, 2019 + $j % 6, 1 + int($j / 6) % 12;
+  make_path($dir);
+  my $size = $large_min + int(rand($large_max - $large_min));
+  my $header = $png ? "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR" : "\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0";
+  my $body = '';
+  while (length($body) < $size - length($header)) {
+    my $got = read($urandom, my $chunk, $size - length($header) - length($body));
+    die "urandom: $!" unless $got;
+    $body .= $chunk;
+  }
+  open my $out, '>:raw', sprintf('%s/IMG_%05d.%s', $dir, $j, $png ? 'png' : 'jpg') or die $!;
+  print {$out} $header, $body;
+  close $out or die $!;
+  $large_bytes += $size;
+}
+my $small_total = $target * 1.01 - $large_bytes;
+$small_total = $n_small * 2048 if $small_total < $n_small * 2048;
+my $average = $small_total / $n_small;
+my @colors = map { sprintf '#%06x', int(rand(0xffffff)) } 1 .. 48;
+my %made;
+for my $i (0 .. $n_small - 1) {
+  my $dir = sprintf '%s/uploads/%04d/%02d/%02d', $root, 2019 + $i % 6, 1 + int($i / 6) % 12, 1 + int($i / 72) % 28;
+  make_path($dir) unless $made{$dir}++;
+  my $want = int($average * (0.4 + 1.2 * rand()));
+  my $svg = qq{<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n}
+          . qq{<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="512" height="512" viewBox="0 0 512 512">\n}
+          . qq{  <title>icon $i</title>\n  <g id="layer1" transform="translate(0,0)">\n};
+  while (length($svg) < $want) {
+    $svg .= sprintf qq{    <path d="M%.2f %.2f C%.2f %.2f %.2f %.2f %.2f %.2f Z" fill="%s" stroke="%s" stroke-width="%d" opacity="0.%d"/>\n},
+      rand 512, rand 512, rand 512, rand 512, rand 512, rand 512, rand 512, rand 512,
+      $colors[rand @colors], $colors[rand @colors], 1 + int(rand 4), int(rand 10);
+  }
+  $svg .= "  </g>\n</svg>\n";
+  open my $out, '>', sprintf('%s/icon-%06d.svg', $dir, $i) or die $!;
+  print {$out} $svg;
+  close $out or die $!;
+}
+PERL
+read -r MEDIA_FILES MEDIA_BYTES < <(dc exec -T web sh -c "find /app/media -type f -printf '%s\n' | awk '{ n++; s += \$1 } END { print n, s }'")
+MEDIA_DIRS=$(dc exec -T web sh -c 'find /app/media -mindepth 1 -type d | wc -l')
+MEDIA_GEN_S=$(elapsed "$t0" "$(now)")
+log "media generated in $MEDIA_GEN_S s: $MEDIA_FILES files in $MEDIA_DIRS folders, $MEDIA_BYTES bytes ($(mb "$MEDIA_BYTES") MB)"
+if ((MEDIA_BYTES < MEDIA_TARGET)); then
+  echo "backup.sh: media ($MEDIA_BYTES bytes) is below BENCH_MEDIA_MB=$BENCH_MEDIA_MB" >&2; exit 1
+fi
+# warm the page cache for the media too, so neither side pays the first read
+dc exec -T web tar cf - -C /app/media . | wc -c >/dev/null
+# and take the container start out of the first measured run
+dc run --rm -T backup-job version >/dev/null 2>&1 || true
+t0=$(now); dc run --rm -T backup-job version >/dev/null 2>&1 || true; RUN_NOOP_S=$(elapsed "$t0" "$(now)")
+
+# ---------------------------------------------------------------------------------------------
+# 4. measurements
+# sample NAME: top -b -d 1 into samples/NAME.top while the next command runs (first run only)
+sample_start() {
+  SAMPLER_PID=
+  [[ $BENCH_SAMPLE == 1 && $1 == 1 ]] || return 0
+  top -b -d 1 -w 512 >"$S/samples/$2.top" 2>/dev/null &
+  SAMPLER_PID=$!
+}
+sample_stop() {
+  [[ -n ${SAMPLER_PID:-} ]] || return 0
+  kill "$SAMPLER_PID" 2>/dev/null || true
+  wait "$SAMPLER_PID" 2>/dev/null || true
+  SAMPLER_PID=
+}
+# Summary of a top -b log: mean over samples (the first, since boot, is skipped) of the host CPU
+# (100% = both cores) and of each command's %CPU (100% = one core), processes summed by name.
+summarize_top() {
+  awk '
+    /^top - / { n++; next }
+    n < 2 { next }
+    /^%Cpu\(s\):/ {
+      line = $0; sub(/^%Cpu\(s\): */, "", line); k = split(line, f, /, */)
+      for (i = 1; i <= k; i++) { split(f[i], p, / +/); cpu[p[2]] += p[1] }
+      samples++; next
+    }
+    /^ *PID / { in_procs = 1; next }
+    /^$/ { in_procs = 0; next }
+    in_procs && $9 ~ /^[0-9.]+$/ && $9 > 0 { cmd = $12; for (i = 13; i <= NF; i++) cmd = cmd " " $i; proc[cmd] += $9 }
+    END {
+      if (!samples) { print "no samples"; exit }
+      printf "HOST\t%d s sampled; host CPU (100%% = 2 cores): busy %.0f%% (user %.0f%%, system %.0f%%, iowait %.0f%%, softirq %.0f%%)\n",
+        samples, 100 - cpu["id"] / samples, cpu["us"] / samples, cpu["sy"] / samples, cpu["wa"] / samples, cpu["si"] / samples
+      for (c in proc) printf "%s\t%.0f\n", c, proc[c] / samples
+    }' "$1" >"$1.sum"
+  printf '%s; per process (100%% = 1 core): %s\n' "$(grep '^HOST' "$1.sum" | cut -f2)" \
+    "$(grep -v '^HOST' "$1.sum" | sort -t $'\t' -k2,2nr | head -n 8 | awk -F '\t' '{ printf "%s%s %s%%", NR > 1 ? ", " : "", $1, $2 }')"
+}
+
+declare -A WALL SIZE RSS
+run_seed_full() {
+  local i=$1 t0 t1
+  rm -f "$S"/seed/full/*
+  sample_start "$i" seed-full
+  t0=$(now)
+  dc exec -T db pg_dump -U app app | gzip >"$S/seed/full/db.sql.gz"
+  dc exec -T web tar czf - -C /app/media . >"$S/seed/full/media.tgz"
+  t1=$(now)
+  sample_stop
+  WALL[seed_full]+="$(elapsed "$t0" "$t1") "
+  SIZE[seed_full]+="$(($(fsize "$S/seed/full/db.sql.gz") + $(fsize "$S/seed/full/media.tgz"))) "
+}
+run_seed_db() {
+  local i=$1 t0 t1
+  rm -f "$S"/seed/db/*
+  sample_start "$i" seed-db
+  t0=$(now)
+  dc exec -T db pg_dump -U app app | gzip -6 >"$S/seed/db/db.sql.gz"
+  t1=$(now)
+  sample_stop
+  WALL[seed_db]+="$(elapsed "$t0" "$t1") "
+  SIZE[seed_db]+="$(fsize "$S/seed/db/db.sql.gz") "
+}
+# run_hk KEY RUN ARGS...: one `docker compose run --rm backup-job backup prod ARGS`
+run_hk() {
+  local key=$1 i=$2 t0 t1 rc=0 status bytes peak
+  shift 2
+  find "$S/hk" -maxdepth 1 -type f -delete
+  rm -f "$S/hk/status/backup-prod.json"
+  sample_start "$i" "$key"
+  t0=$(now)
+  dc run --rm -T backup-job backup prod "$@" >"$S/logs/$key-$i.log" 2>&1 || rc=$?
+  t1=$(now)
+  sample_stop
+  status=$S/hk/status/backup-prod.json
+  if ((rc != 0)) || [[ $(jq -r .status.phase "$status" 2>/dev/null) != Succeeded ]]; then
+    echo "backup.sh: hivekeeper backup prod $* failed (exit $rc):" >&2
+    cat "$S/logs/$key-$i.log" >&2
+    exit 1
+  fi
+  bytes=$(jq '[.status.artifacts[] | select(.kind != "metadata") | .bytes] | add' "$status")
+  peak=$(jq .status.peakMemoryBytes "$status")
+  WALL[$key]+="$(elapsed "$t0" "$t1") "
+  SIZE[$key]+="$bytes "
+  RSS[$key]+="$peak "
+  log "  $key run $i: $(elapsed "$t0" "$t1") s, $(mb "$bytes") MB, peak RSS $(mib "$peak") MiB ($(grep -o 'peak memory [0-9.]* MiB' "$S/logs/$key-$i.log"))"
+}
+
+log "measuring: $BENCH_RUNS run(s) of each, interleaved"
+LOADAVG_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+for ((i = 1; i <= BENCH_RUNS; i++)); do
+  run_seed_full "$i"; log "  seed_full run $i: $(echo "${WALL[seed_full]}" | awk '{ print $NF }') s"
+  run_hk hk_full "$i" --media
+  # keep the last DB + media set for the checks
+  find "$S/last-full" -mindepth 1 -delete
+  find "$S/hk" -maxdepth 1 -type f -exec mv -t "$S/last-full" {} +
+  cp "$S/hk/status/backup-prod.json" "$S/last-full/status.json"
+  run_seed_db "$i"; log "  seed_db run $i: $(echo "${WALL[seed_db]}" | awk '{ print $NF }') s"
+  run_hk hk_db "$i"
+done
+LOADAVG_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---------------------------------------------------------------------------------------------
+# 5. correctness of the last run of each Hivekeeper output, then the report
+log "checking the Hivekeeper output"
+HK_DB_FILE=$S/last-full/$(basename "$(jq -r '.status.artifacts[] | select(.kind == "database") | .path' "$S/last-full/status.json")")
+HK_MEDIA_FILE=$S/last-full/$(basename "$(jq -r '.status.artifacts[] | select(.kind == "media") | .path' "$S/last-full/status.json")")
+gunzip -t "$HK_DB_FILE"
+HK_DUMP_BYTES=$(gunzip -c "$HK_DB_FILE" | wc -c)
+gunzip -c "$HK_DB_FILE" | tail -n 5 | grep -q 'PostgreSQL database dump complete' ||
+  { echo "backup.sh: the Hivekeeper dump has no 'dump complete' trailer" >&2; exit 1; }
+HK_TAR_ENTRIES=$(tar tzf "$HK_MEDIA_FILE" | wc -l)
+HK_TAR_FILES=$(tar tvzf "$HK_MEDIA_FILE" | grep -c '^-')
+SEED_TAR_FILES=$(tar tvzf "$S/seed/full/media.tgz" 2>/dev/null | grep -c '^-' || true)
+if ((HK_TAR_FILES != MEDIA_FILES)); then
+  echo "backup.sh: the media archive has $HK_TAR_FILES files, the volume $MEDIA_FILES" >&2; exit 1
+fi
+CHECK="gunzip -t OK; it decompresses to $HK_DUMP_BYTES bytes (plain pg_dump: $DUMP_BYTES) and ends with the 'dump complete' trailer; tar tzf OK: $HK_TAR_ENTRIES entries, $HK_TAR_FILES files (volume: $MEDIA_FILES files)"
+log "$CHECK"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == "<=") ? (v <= t) : (v < t); print ok ? "met" : "MISSED" }'; }
+for key in seed_full hk_full seed_db hk_db; do
+  declare "MED_WALL_$key=$(echo "${WALL[$key]}" | median)"
+  declare "MED_SIZE_$key=$(echo "${SIZE[$key]}" | median)"
+done
+RSS_MAX_full=$(echo "${RSS[hk_full]}" | tr ' ' '\n' | sort -g | tail -n 1)
+RSS_MAX_db=$(echo "${RSS[hk_db]}" | tr ' ' '\n' | sort -g | tail -n 1)
+RSS_MAX=$(( RSS_MAX_full > RSS_MAX_db ? RSS_MAX_full : RSS_MAX_db ))
+R_FULL_WALL=$(ratio "$MED_WALL_hk_full" "$MED_WALL_seed_full")
+R_FULL_SIZE=$(ratio "$MED_SIZE_hk_full" "$MED_SIZE_seed_full")
+R_DB_WALL=$(ratio "$MED_WALL_hk_db" "$MED_WALL_seed_db")
+R_DB_SIZE=$(ratio "$MED_SIZE_hk_db" "$MED_SIZE_seed_db")
+rss_list() { local out= v; for v in $1; do out+="${out:+, }$(mib "$v")"; done; echo "$out"; }
+wall_list() { echo "$1" | sed 's/ *$//; s/ /, /g'; }
+
+report() {
+  cat <<EOF
+### Backup benchmark: DB ${BENCH_DB_MB} MB, media ${BENCH_MEDIA_MB} MB, ${BENCH_RUNS} run(s)
+
+- $(date -u +%Y-%m-%dT%H:%M:%SZ); host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $( . /etc/os-release; echo "$PRETTY_NAME"); Docker engine $(docker version --format '{{.Server.Version}}'), $(docker compose version --short 2>/dev/null | sed 's/^/Compose /'); runner: $RUNNER_VERSION ($(docker image inspect --format '{{.Id}}' "${HIVEKEEPER_IMAGE:-hivekeeper:latest}" | cut -c8-19))
+- database: plain \`pg_dump app\` = $DUMP_BYTES bytes ($(mb "$DUMP_BYTES") MB; $(mb "$DB_ON_DISK") MB on disk; $ACC_ROWS accounts, $HIST_ROWS history, $DOC_ROWS documents rows); generated in $DB_GEN_S s; \`pg_dump > /dev/null\`-like read (\`| wc -c\`, first read): $PLAIN_DUMP_S s
+- media: $MEDIA_FILES files in $MEDIA_DIRS folders, $MEDIA_BYTES bytes ($(mb "$MEDIA_BYTES") MB: $N_SMALL SVG-like files, $N_LARGE random 1-2 MiB PNG/JPEG); generated in $MEDIA_GEN_S s
+- \`docker compose run --rm backup-job version\` (container start and removal alone): $RUN_NOOP_S s
+- load average before / after the measurements: $LOADAVG_BEFORE / $LOADAVG_AFTER
+
+| command | wall s (median) | wall s (each run) | output MB (median) | runner peak RSS MiB (each run) |
+|---|---:|---|---:|---|
+| seed, DB + media in sequence: \`exec db pg_dump \\| gzip\`; \`exec web tar czf\` | $MED_WALL_seed_full | $(wall_list "${WALL[seed_full]}") | $(mb "$MED_SIZE_seed_full") | – |
+| \`docker compose run --rm backup-job backup prod --media\` | $MED_WALL_hk_full | $(wall_list "${WALL[hk_full]}") | $(mb "$MED_SIZE_hk_full") | $(rss_list "${RSS[hk_full]}") |
+| seed, DB only: \`exec db pg_dump \\| gzip -6\` | $MED_WALL_seed_db | $(wall_list "${WALL[seed_db]}") | $(mb "$MED_SIZE_seed_db") | – |
+| \`docker compose run --rm backup-job backup prod\` | $MED_WALL_hk_db | $(wall_list "${WALL[hk_db]}") | $(mb "$MED_SIZE_hk_db") | $(rss_list "${RSS[hk_db]}") |
+
+| comparison | hivekeeper/seed wall | target | | hivekeeper/seed output | target | |
+|---|---:|---|---|---:|---|---|
+| DB + media | $R_FULL_WALL | ≤ 0.50 | $(verdict "$R_FULL_WALL" 0.50 "<=") | $R_FULL_SIZE | ≤ 1.05 | $(verdict "$R_FULL_SIZE" 1.05 "<=") |
+| DB only | $R_DB_WALL | ≤ 0.75 | $(verdict "$R_DB_WALL" 0.75 "<=") | $R_DB_SIZE | – | |
+| runner peak RSS (max of all runs) | $(mib "$RSS_MAX") MiB | < 64 MiB | $(verdict "$(mib "$RSS_MAX")" 64 "<") | | | |
+
+Output split (last run): seed db.sql.gz $(mb "$(fsize "$S/seed/full/db.sql.gz")") MB, media.tgz $(mb "$(fsize "$S/seed/full/media.tgz")") MB; hivekeeper media .tgz $(mb "$(fsize "$HK_MEDIA_FILE")") MB, dump .sql.gz $(mb "$(fsize "$HK_DB_FILE")") MB.
+
+Check: $CHECK; the seed's media.tgz holds $SEED_TAR_FILES files.
+EOF
+  if [[ $BENCH_SAMPLE == 1 ]]; then
+    echo
+    echo "CPU during the first run of each (top -b -d 1):"
+    echo
+    for key in seed-full hk_full seed-db hk_db; do
+      if [[ -s $S/samples/$key.top ]]; then echo "- $key: $(summarize_top "$S/samples/$key.top")"; fi
+    done
+  fi
+  echo
+  echo "Runner log of the last \`backup prod --media\` run:"
+  echo
+  echo '```'
+  grep -v '^ *$' "$S/logs/hk_full-$BENCH_RUNS.log" | sed 's/^/    /' | sed 's/^    //'
+  echo '```'
+}
+REPORT=$(report)
+printf '%s\n' "$REPORT"
+[[ -n ${BENCH_OUT:-} ]] && printf '%s\n' "$REPORT" >>"$BENCH_OUT"
+exit 0

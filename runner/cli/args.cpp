@@ -1,0 +1,194 @@
+#include "cli/args.h"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "common/error.h"
+
+namespace hivekeeper::cli {
+namespace {
+
+struct CommandSpec {
+  const char* name;
+  const char* synopsis;
+  const char* description;
+  std::size_t min_operands;
+  std::size_t max_operands;
+};
+
+struct OptionSpec {
+  const char* name;   // "--media"
+  const char* alias;  // "-f" or ""
+  const char* value;  // placeholder, "" for a flag
+  std::set<std::string> commands;
+  const char* help;
+  std::function<void(Invocation&, const std::string&)> apply;
+};
+
+const std::vector<CommandSpec> kCommands = {
+    {"run", "run -f FILE|-", "Run the BackupJob manifest in FILE (YAML or JSON; - reads standard input).", 0, 0},
+    {"backup", "backup <dev|prod> [--media]",
+     "Back up the database of the dev or prod environment, and with --media its media volume.", 1, 1},
+    {"validate", "validate -f FILE|-", "Check a manifest against the schema without running it.", 0, 0},
+    {"version", "version", "Print the version.", 0, 0},
+};
+
+const std::set<std::string> kJobCommands = {"run", "backup"};
+const std::set<std::string> kAllCommands = {"run", "backup", "validate", "version"};
+
+const std::vector<OptionSpec> kOptions = {
+    {"--file", "-f", "FILE", {"run", "validate"}, "manifest file, or - for standard input",
+     [](Invocation& in, const std::string& value) { in.manifest_path = value; }},
+    {"--media", "", "", {"backup"}, "also archive the media volume",
+     [](Invocation& in, const std::string&) { in.media = true; }},
+    {"--output", "-o", "DIR", {"backup"}, "backup directory (default backups/django)",
+     [](Invocation& in, const std::string& value) { in.output_directory = value; }},
+    {"--prefix", "", "NAME", {"backup"}, "file name prefix (default: the Compose project)",
+     [](Invocation& in, const std::string& value) { in.prefix = value; }},
+    {"--project", "-p", "NAME", {"backup"}, "Compose project (default: this container's project)",
+     [](Invocation& in, const std::string& value) { in.project = value; }},
+    {"--status-file", "", "PATH", kJobCommands, "where to write the status JSON (default <output>/status/<name>.json)",
+     [](Invocation& in, const std::string& value) { in.status_file = value; }},
+    {"--log-format", "", "text|json", kAllCommands, "log format on stderr (default text)",
+     [](Invocation& in, const std::string& value) {
+       if (value != "text" && value != "json")
+         throw invalid_input("InvalidUsage", "--log-format takes text or json, not " + value);
+       in.log_format = value == "json" ? LogFormat::json : LogFormat::text;
+     }},
+    {"--verbose", "-v", "", kAllCommands, "log debug messages too",
+     [](Invocation& in, const std::string&) { in.verbose = true; }},
+    {"--help", "-h", "", kAllCommands, "show this help",
+     [](Invocation& in, const std::string&) { in.help = true; }},
+};
+
+std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
+  for (const auto& candidate : candidates) {
+    // A shared prefix of three or more characters is a good enough guess for a short word list.
+    if (candidate.size() >= 3 && word.size() >= 3 && (candidate.starts_with(word.substr(0, 3))))
+      return candidate;
+  }
+  return "";
+}
+
+Error usage_error(const std::string& message, const std::string& command) {
+  return invalid_input("InvalidUsage", message,
+                       "see `hivekeeper " + (command.empty() ? std::string() : command + " ") + "--help`");
+}
+
+}  // namespace
+
+Invocation parse_arguments(const std::vector<std::string>& arguments) {
+  Invocation invocation;
+  std::size_t index = 0;
+  // Options may precede the command too (hivekeeper --log-format json backup prod).
+  std::vector<std::string> pending;
+  for (; index < arguments.size(); ++index) {
+    if (!arguments[index].starts_with("-")) break;
+    pending.push_back(arguments[index]);
+    const auto& option = arguments[index];
+    const bool takes_value = std::any_of(kOptions.begin(), kOptions.end(), [&](const OptionSpec& spec) {
+      return (option == spec.name || option == spec.alias) && *spec.value != '\0';
+    });
+    if (takes_value && index + 1 < arguments.size()) pending.push_back(arguments[++index]);
+  }
+  if (index < arguments.size()) {
+    invocation.command = arguments[index++];
+  } else {
+    invocation.command = "help";
+  }
+  if (invocation.command == "help") {
+    invocation.help = true;
+    if (index < arguments.size()) invocation.command = arguments[index++];
+  }
+  if (invocation.command != "help" && !kAllCommands.count(invocation.command)) {
+    std::vector<std::string> names(kAllCommands.begin(), kAllCommands.end());
+    const std::string guess = closest(invocation.command, names);
+    throw usage_error("unknown command " + invocation.command +
+                          (guess.empty() ? "" : " (did you mean " + guess + "?)"),
+                      "");
+  }
+  for (; index < arguments.size(); ++index) pending.push_back(arguments[index]);
+
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    std::string word = pending[i];
+    if (!word.starts_with("-") || word == "-") {
+      invocation.operands.push_back(word);
+      continue;
+    }
+    std::string inline_value;
+    bool has_inline = false;
+    if (const auto equals = word.find('='); word.starts_with("--") && equals != std::string::npos) {
+      inline_value = word.substr(equals + 1);
+      word = word.substr(0, equals);
+      has_inline = true;
+    }
+    const auto spec = std::find_if(kOptions.begin(), kOptions.end(), [&](const OptionSpec& option) {
+      return word == option.name || (*option.alias != '\0' && word == option.alias);
+    });
+    if (spec == kOptions.end()) {
+      std::vector<std::string> names;
+      for (const auto& option : kOptions) names.push_back(option.name);
+      const std::string guess = closest(word, names);
+      throw usage_error("unknown option " + word + (guess.empty() ? "" : " (did you mean " + guess + "?)"),
+                        invocation.command);
+    }
+    if (invocation.command != "help" && !spec->commands.count(invocation.command))
+      throw usage_error(std::string(spec->name) + " does not apply to " + invocation.command, invocation.command);
+    std::string value;
+    if (*spec->value != '\0') {
+      if (has_inline) {
+        value = inline_value;
+      } else if (i + 1 < pending.size()) {
+        value = pending[++i];
+      } else {
+        throw usage_error(std::string(spec->name) + " needs a value (" + spec->value + ")", invocation.command);
+      }
+    } else if (has_inline) {
+      throw usage_error(std::string(spec->name) + " takes no value", invocation.command);
+    }
+    spec->apply(invocation, value);
+  }
+  if (invocation.help || invocation.command == "help") return invocation;
+
+  const auto command = std::find_if(kCommands.begin(), kCommands.end(),
+                                    [&](const CommandSpec& spec) { return invocation.command == spec.name; });
+  if (invocation.operands.size() < command->min_operands || invocation.operands.size() > command->max_operands)
+    throw usage_error(std::string("usage: hivekeeper ") + command->synopsis, invocation.command);
+  if ((invocation.command == "run" || invocation.command == "validate") && invocation.manifest_path.empty())
+    throw usage_error(invocation.command + " needs a manifest: -f FILE, or -f - for standard input", invocation.command);
+  if (invocation.command == "backup" && invocation.operands[0] != "dev" && invocation.operands[0] != "prod")
+    throw usage_error("environment must be dev or prod, not " + invocation.operands[0], invocation.command);
+  return invocation;
+}
+
+std::string usage(const std::string& command) {
+  std::string text;
+  auto options_of = [](const std::string& name) {
+    std::string lines;
+    for (const auto& option : kOptions) {
+      if (!option.commands.count(name)) continue;
+      std::string flag = std::string(*option.alias ? std::string(option.alias) + ", " : "    ") + option.name +
+                         (*option.value ? std::string(" ") + option.value : "");
+      flag.resize(std::max<std::size_t>(flag.size() + 2, 28), ' ');
+      lines += "  " + flag + option.help + "\n";
+    }
+    return lines;
+  };
+  for (const auto& spec : kCommands) {
+    if (command == spec.name)
+      return std::string("usage: hivekeeper ") + spec.synopsis + " [options]\n\n" + spec.description +
+             "\n\noptions:\n" + options_of(spec.name);
+  }
+  text = "hivekeeper: backups and restores of a Django app's PostgreSQL database and media\n\ncommands:\n";
+  for (const auto& spec : kCommands) {
+    std::string synopsis = spec.synopsis;
+    synopsis.resize(std::max<std::size_t>(synopsis.size() + 2, 32), ' ');
+    text += "  " + synopsis + spec.description + "\n";
+  }
+  text += "\n`hivekeeper COMMAND --help` shows a command's options.\n"
+          "Exit codes: 0 success, 1 the job failed, 2 invalid manifest or usage.\n";
+  return text;
+}
+
+}  // namespace hivekeeper::cli

@@ -1,0 +1,33 @@
+// The command line, declared once in a table that both the parser and --help read. Parsing turns
+// argv into a plain Invocation; bad usage is invalid input (exit 2) with a sentence saying what
+// is wrong and, for a misspelt command or option, what was probably meant.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/log.h"
+
+namespace hivekeeper::cli {
+
+struct Invocation {
+  std::string command;                // run, backup, validate, version, help
+  std::vector<std::string> operands;  // backup: the environment
+  bool help = false;
+  std::string manifest_path;          // -f
+  std::string status_file;            // --status-file
+  LogFormat log_format = LogFormat::text;
+  bool verbose = false;
+  // backup's shortcuts for spec fields
+  bool media = false;
+  std::string output_directory;
+  std::string prefix;
+  std::string project;
+};
+
+Invocation parse_arguments(const std::vector<std::string>& arguments);
+
+// The whole program's usage, or one command's.
+std::string usage(const std::string& command = "");
+
+}  // namespace hivekeeper::cli

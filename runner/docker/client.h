@@ -1,0 +1,77 @@
+// A thin client for the Docker Engine API over its Unix socket: it negotiates the API version,
+// turns HTTP failures into hivekeeper::Error with the engine's own message appended, streams
+// large bodies through callbacks (never buffering them whole), and runs commands in containers
+// through the exec API with stdout and stderr demultiplexed and the exit code checked by the
+// caller. It knows nothing about backups: discovery and naming live in jobs/.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "docker/objects.h"
+
+namespace hivekeeper::docker {
+
+// Oldest and newest Engine API versions this client speaks. 1.41 is Docker 20.10.
+inline constexpr std::string_view kMinApiVersion = "1.40";
+inline constexpr std::string_view kMaxApiVersion = "1.45";
+
+using DataSink = std::function<void(std::string_view)>;
+using Filters = std::map<std::string, std::vector<std::string>>;
+
+struct ExecCommand {
+  std::vector<std::string> argv;
+  std::vector<std::string> env;  // "NAME=value"
+  std::string user;              // "" = the container's default user
+};
+
+class Client {
+ public:
+  explicit Client(std::string socket_path);
+
+  // DOCKER_HOST=unix:///path, else /var/run/docker.sock. Any other scheme is invalid input.
+  static std::string socket_path_from_environment();
+
+  // Checks the socket, then negotiates the API version via /_ping and /version.
+  void connect();
+  const std::string& socket_path() const { return socket_path_; }
+  const std::string& api_version() const { return api_version_; }
+
+  std::vector<Container> list_containers(const Filters& filters) const;
+  // Throws (reason ContainerNotFound) when no container has that name or ID.
+  Container inspect_container(const std::string& name_or_id) const;
+  std::vector<Volume> list_volumes(const Filters& filters) const;
+
+  // Creates a container that is never started; returns its ID.
+  std::string create_container(const std::string& name, const nlohmann::json& config) const;
+  void remove_container(const std::string& id) const;  // forced, keeps named volumes
+
+  // Streams a tar of PATH inside the container (GET /containers/{id}/archive).
+  void download_archive(const std::string& container_id, const std::string& path,
+                        const DataSink& on_data) const;
+
+  // Runs a command in a running container and returns its exit code.
+  int exec(const std::string& container_id, const ExecCommand& command, const DataSink& on_stdout,
+           const DataSink& on_stderr) const;
+
+  nlohmann::json get_json(const std::string& path) const;
+  nlohmann::json post_json(const std::string& path, const nlohmann::json& body) const;
+
+ private:
+  std::string versioned(const std::string& path) const;
+  void stream(const std::string& method, const std::string& path, const std::string& body,
+              const DataSink& on_data) const;
+
+  std::string socket_path_;
+  std::string api_version_;
+};
+
+// "%7B%22label%22..." for the filters= query parameter.
+std::string encode_filters(const Filters& filters);
+
+}  // namespace hivekeeper::docker

@@ -1,0 +1,40 @@
+// Plain values for the Docker objects Hivekeeper reasons about, parsed from Engine API JSON.
+// Keeping them plain lets the choices (which container, which volume) be tested without a daemon.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hivekeeper::docker {
+
+using Labels = std::map<std::string, std::string>;
+
+inline constexpr const char* kComposeProjectLabel = "com.docker.compose.project";
+inline constexpr const char* kComposeServiceLabel = "com.docker.compose.service";
+inline constexpr const char* kComposeVolumeLabel = "com.docker.compose.volume";
+inline constexpr const char* kComposeOneoffLabel = "com.docker.compose.oneoff";
+inline constexpr const char* kRoleLabel = "hivekeeper.io/role";
+
+struct Container {
+  std::string id;
+  std::string name;  // without Docker's leading slash
+  std::string image_id;
+  std::string state;  // created, running, paused, restarting, exited, dead
+  Labels labels;
+  std::map<std::string, std::string> env;  // only from inspect; empty in list results
+  bool running() const { return state == "running"; }
+};
+
+struct Volume {
+  std::string name;
+  Labels labels;
+};
+
+std::vector<Container> parse_container_list(const nlohmann::json& list);  // GET /containers/json
+Container parse_container_inspect(const nlohmann::json& inspect);         // GET /containers/{id}/json
+std::vector<Volume> parse_volume_list(const nlohmann::json& list);        // GET /volumes
+
+}  // namespace hivekeeper::docker

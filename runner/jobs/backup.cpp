@@ -1,0 +1,231 @@
+#include "jobs/backup.h"
+
+#include <unistd.h>
+
+#include <future>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "archive/byte_pipe.h"
+#include "archive/gzip_writer.h"
+#include "archive/media_archive.h"
+#include "archive/sha256.h"
+#include "common/error.h"
+#include "common/interrupt.h"
+#include "jobs/discovery.h"
+#include "jobs/metadata.h"
+#include "jobs/plan.h"
+#include "jobs/progress.h"
+#include "postgres/dump_scanner.h"
+#include "postgres/pg_dump.h"
+
+namespace hivekeeper::jobs {
+namespace {
+
+// Where the helper container mounts the media volume; the archive's top folder is stripped.
+constexpr const char* kMediaMount = "/hivekeeper-media";
+constexpr std::size_t kStderrKept = 16 * 1024;
+
+unsigned compression_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+std::filesystem::path artifact_path(const BackupPlan& plan, const std::string& file) {
+  return plan.output_directory / file;
+}
+
+// Each artifact stays under its temporary name until every step has succeeded.
+struct DatabaseDump {
+  std::unique_ptr<archive::ParallelGzipWriter> writer;
+  archive::WrittenFile file;
+  postgres::DumpScanner scanner;
+};
+
+DatabaseDump dump_database(const docker::Client& docker, const BackupPlan& plan, ProgressCounter& progress) {
+  DatabaseDump dump;
+  dump.writer = std::make_unique<archive::ParallelGzipWriter>(artifact_path(plan, plan.files.database),
+                                                              plan.compression_level, compression_threads());
+  archive::ParallelGzipWriter& writer = *dump.writer;
+  std::string errors;
+  const int exit_code = docker.exec(
+      plan.database_container.id, {plan.pg_dump_argv, {}, {}},
+      [&](std::string_view bytes) {
+        dump.scanner.feed(bytes);
+        writer.write(bytes);
+        progress.add(bytes.size());
+      },
+      [&](std::string_view bytes) {
+        if (errors.size() < kStderrKept) errors.append(bytes.substr(0, kStderrKept - errors.size()));
+      });
+
+  std::string first_error;
+  for (std::size_t start = 0; start < errors.size();) {
+    const std::size_t end = std::min(errors.find('\n', start), errors.size());
+    const std::string_view line(errors.data() + start, end - start);
+    if (!line.empty()) {
+      spdlog::warn("pg_dump: {}", line);
+      if (first_error.empty() && postgres::is_pg_dump_error_line(line)) first_error = line;
+    }
+    start = end + 1;
+  }
+  const std::string where = "database " + plan.database.name + " in container " + plan.database_container.name;
+  if (exit_code != 0 || !first_error.empty())
+    throw job_failed("DumpFailed",
+                     "pg_dump of " + where + " failed (exit code " + std::to_string(exit_code) + ")" +
+                         (first_error.empty() ? "" : ": " + first_error),
+                     first_error.find("does not exist") != std::string::npos
+                         ? "check spec.database.name / spec.database.user against the container's "
+                           "POSTGRES_DB / POSTGRES_USER (`docker exec " + plan.database_container.name +
+                               " psql -U " + plan.database.user + " -l` lists the databases)"
+                         : "run the same pg_dump by hand to see the full output: `docker exec " +
+                               plan.database_container.name + " pg_dump -U " + plan.database.user + " " +
+                               plan.database.name + " > /dev/null`");
+  if (!dump.scanner.complete())
+    throw job_failed("DumpIncomplete", "pg_dump of " + where + " exited 0 but its output is incomplete "
+                                       "(no \"dump complete\" trailer)",
+                     "check the database container's logs: `docker logs " + plan.database_container.name + "`");
+  dump.file = writer.finish();
+  return dump;
+}
+
+struct MediaResult {
+  std::unique_ptr<archive::ParallelGzipWriter> writer;
+  archive::WrittenFile file;
+  archive::MediaArchiveStats stats;
+};
+
+MediaResult archive_media(const docker::Client& docker, const BackupPlan& plan, archive::BytePipe& pipe,
+                          ProgressCounter& progress) {
+  const std::string helper_name = "hivekeeper-media-" + plan.timestamp + "-" + std::to_string(::getpid());
+  const nlohmann::json config = {
+      {"Image", plan.database_container.image_id},
+      {"Entrypoint", {"true"}},
+      {"Cmd", nlohmann::json::array()},
+      {"Labels", {{"hivekeeper.io/helper", "media-reader"}, {"hivekeeper.io/job", plan.job_name}}},
+      {"NetworkDisabled", true},
+      {"HostConfig", {{"Binds", {plan.media_volume + ":" + kMediaMount + ":ro"}}, {"NetworkMode", "none"}}},
+  };
+  // Never started: the engine mounts the volume for the archive request alone.
+  const std::string helper = docker.create_container(helper_name, config);
+  ScopedCleanup remove_helper([&] { docker.remove_container(helper); });
+
+  MediaResult result;
+  result.writer = std::make_unique<archive::ParallelGzipWriter>(artifact_path(plan, plan.files.media),
+                                                                plan.compression_level, compression_threads());
+  auto download = std::async(std::launch::async, [&] {
+    try {
+      docker.download_archive(helper, kMediaMount, [&](std::string_view bytes) {
+        progress.add(bytes.size());
+        pipe.push(bytes);
+      });
+      pipe.close();
+    } catch (...) {
+      pipe.fail(std::current_exception());
+    }
+  });
+  try {
+    result.stats = archive::rewrite_volume_tar(pipe, *result.writer, plan.compression_level);
+  } catch (...) {
+    pipe.cancel(std::current_exception());
+    download.wait();
+    throw;
+  }
+  download.get();
+  result.file = result.writer->finish();
+  return result;
+}
+
+status::Artifact to_artifact(const char* kind, const archive::WrittenFile& file) {
+  return {kind, file.path.string(), file.bytes, file.sha256};
+}
+
+}  // namespace
+
+void run_backup(const manifest::Manifest& manifest, const docker::Client& docker, status::StatusReporter& status) {
+  const Discovered found = discover(docker, manifest.backup);
+  const BackupPlan plan = plan_backup(manifest, found, Clock::now());
+  spdlog::info("backing up database {} from container {} (project {}){}", plan.database.name,
+               plan.database_container.name, plan.project.empty() ? "-" : plan.project,
+               plan.media_volume.empty() ? "" : " and media volume " + plan.media_volume);
+  std::error_code directory_error;
+  std::filesystem::create_directories(plan.output_directory, directory_error);
+  if (directory_error)
+    throw job_failed("OutputDirectoryUnusable",
+                     "cannot create the backup directory " + plan.output_directory.string() + ": " +
+                         directory_error.message(),
+                     "check spec.output.directory and the bind mount of ./backups/django");
+
+  ProgressCounter database_progress("database");
+  ProgressCounter media_progress("media");
+  std::vector<const ProgressCounter*> counters = {&database_progress};
+  if (!plan.media_volume.empty()) counters.push_back(&media_progress);
+  std::optional<ProgressReporter> reporter(std::in_place, counters, std::chrono::seconds(5));
+
+  archive::BytePipe media_pipe;
+  std::future<MediaResult> media;
+  if (!plan.media_volume.empty())
+    media = std::async(std::launch::async, [&] { return archive_media(docker, plan, media_pipe, media_progress); });
+  DatabaseDump dump;
+  try {
+    dump = dump_database(docker, plan, database_progress);
+  } catch (...) {
+    if (media.valid()) {
+      media_pipe.cancel(std::make_exception_ptr(job_failed("Cancelled", "cancelled: the database dump failed")));
+      media.wait();  // its writer abandons the partial archive
+    }
+    throw;
+  }
+  std::optional<MediaResult> media_result;
+  if (media.valid()) media_result = media.get();
+  reporter.reset();
+
+  BackupOutcome outcome;
+  outcome.database_file = dump.file;
+  outcome.server_version = dump.scanner.server_version();
+  outcome.pg_dump_version = dump.scanner.pg_dump_version();
+  outcome.row_counts = dump.scanner.row_counts();
+  if (media_result) {
+    outcome.media_file = media_result->file;
+    outcome.media_stats = media_result->stats;
+  }
+  outcome.end = Clock::now();
+  const auto metadata_path = artifact_path(plan, plan.files.metadata);
+  const std::string metadata = backup_metadata(plan, outcome).dump(2) + "\n";
+
+  // Everything is written; now move the set into place, metadata last. Should a rename fail or a
+  // signal arrive in between, the files already renamed are removed again: a set is whole or absent.
+  std::vector<std::filesystem::path> committed;
+  bool complete = false;
+  ScopedCleanup undo_partial_set([&] {
+    if (complete) return;
+    for (const auto& path : committed) std::filesystem::remove(path);
+  });
+  dump.writer->commit();
+  committed.push_back(dump.file.path);
+  if (media_result) {
+    media_result->writer->commit();
+    committed.push_back(media_result->file.path);
+  }
+  archive::write_file_atomically(metadata_path, metadata);
+  complete = true;
+
+  status.update([&](status::JobStatus& job) {
+    job.artifacts.push_back(to_artifact("database", outcome.database_file));
+    if (outcome.media_file) job.artifacts.push_back(to_artifact("media", *outcome.media_file));
+    archive::Sha256 metadata_sha256;
+    metadata_sha256.update(metadata);
+    job.artifacts.push_back({"metadata", metadata_path.string(), metadata.size(), metadata_sha256.hex_digest()});
+    job.details["database"] = {{"name", plan.database.name},
+                               {"container", plan.database_container.name},
+                               {"serverVersion", outcome.server_version},
+                               {"tables", outcome.row_counts.size()}};
+  });
+  spdlog::info("database: {} compressed into {} ({} tables)", human_bytes(dump.file.bytes), plan.files.database,
+               outcome.row_counts.size());
+  if (outcome.media_file)
+    spdlog::info("media: {} files, {} compressed into {}", outcome.media_stats.files,
+                 human_bytes(outcome.media_file->bytes), plan.files.media);
+}
+
+}  // namespace hivekeeper::jobs

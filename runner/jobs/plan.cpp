@@ -1,0 +1,34 @@
+#include "jobs/plan.h"
+
+#include "common/error.h"
+#include "postgres/pg_dump.h"
+
+namespace hivekeeper::jobs {
+
+BackupPlan plan_backup(const manifest::Manifest& manifest, const Discovered& found, Clock::time_point now) {
+  const manifest::BackupSpec& spec = manifest.backup;
+  BackupPlan plan;
+  plan.job_name = manifest.name;
+  plan.environment = spec.environment;
+  plan.project = found.project;
+  plan.prefix = !spec.output.prefix.empty() ? spec.output.prefix : found.project;
+  if (plan.prefix.empty())
+    throw invalid_input("PrefixUnknown", "no file name prefix: spec.output.prefix is not set and there is no Compose project to default to",
+                        "set spec.output.prefix (or --prefix), e.g. beelab");
+  plan.database_container = found.database_container;
+  plan.database = found.database;
+  if (plan.database.name.find('/') != std::string::npos)
+    throw invalid_input("InvalidDatabaseName", "database name " + plan.database.name + " cannot be part of a file name",
+                        "set spec.database.name");
+  plan.pg_dump_options = postgres::pg_dump_options(spec.dump);
+  plan.pg_dump_argv = postgres::pg_dump_command(spec.dump, plan.database.name, plan.database.user);
+  plan.compression_level = spec.dump.compression_level;
+  plan.media_volume = spec.media.enabled ? found.media_volume : "";
+  plan.output_directory = spec.output.directory;
+  plan.start = now;
+  plan.timestamp = backup_timestamp(now);
+  plan.files = backup_file_names(plan.prefix, plan.environment, plan.database.name, plan.timestamp);
+  return plan;
+}
+
+}  // namespace hivekeeper::jobs

@@ -1,0 +1,36 @@
+// Everything a backup will do, decided before any file is opened: which container, which
+// database, which pg_dump command, which volume, which file names. A pure function of the
+// manifest, what discovery found and the clock.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "docker/objects.h"
+#include "jobs/discovery.h"
+#include "jobs/naming.h"
+#include "manifest/manifest.h"
+
+namespace hivekeeper::jobs {
+
+struct BackupPlan {
+  std::string job_name;
+  manifest::Environment environment = manifest::Environment::dev;
+  std::string project;
+  std::string prefix;
+  docker::Container database_container;
+  DatabaseIdentity database;
+  std::vector<std::string> pg_dump_options;
+  std::vector<std::string> pg_dump_argv;
+  int compression_level = 6;
+  std::string media_volume;  // "" = database only
+  std::filesystem::path output_directory;
+  std::string timestamp;
+  BackupFileNames files;
+  Clock::time_point start;
+};
+
+BackupPlan plan_backup(const manifest::Manifest& manifest, const Discovered& found, Clock::time_point now);
+
+}  // namespace hivekeeper::jobs

@@ -1,0 +1,75 @@
+// The manifest: what the user asked for, parsed and validated, as plain values. Parsing checks
+// the document against the JSON Schema in manifests/schema/ (compiled in), reports every
+// violation at once with its field path and line, and fills in the documented defaults. It does
+// no I/O beyond reading the file it is given, and decides nothing about containers or files.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hivekeeper::manifest {
+
+inline constexpr std::string_view kApiVersion = "hivekeeper.io/v1";
+
+enum class Environment { dev, prod };
+std::string to_string(Environment environment);
+std::optional<Environment> parse_environment(std::string_view text);
+
+struct TargetSpec {
+  std::string project;             // "" = discover (own container's label, COMPOSE_PROJECT_NAME)
+  std::string database_service;    // "" = label hivekeeper.io/role=database, else "db"
+  std::string database_container;  // "" = find by project and service
+};
+
+struct DatabaseSpec {
+  std::string name;  // "" = the container's POSTGRES_DB
+  std::string user;  // "" = the container's POSTGRES_USER
+};
+
+struct DumpSpec {
+  bool clean = true;
+  bool if_exists = true;
+  bool no_owner = true;
+  bool no_privileges = true;
+  std::vector<std::string> exclude_tables;
+  int compression_level = 6;
+};
+
+struct MediaSpec {
+  bool enabled = false;
+  std::string volume;  // "" = label hivekeeper.io/role=media, else the project's "media"
+};
+
+struct OutputSpec {
+  std::string directory = "backups/django";
+  std::string prefix;  // "" = the Compose project name
+};
+
+struct BackupSpec {
+  Environment environment = Environment::dev;
+  TargetSpec target;
+  DatabaseSpec database;
+  DumpSpec dump;
+  MediaSpec media;
+  OutputSpec output;
+};
+
+struct Manifest {
+  std::string kind;  // "BackupJob"
+  std::string name;
+  nlohmann::json document;  // as written, echoed into the status
+  BackupSpec backup;
+};
+
+// Throws hivekeeper::Error (invalid input) listing every problem.
+Manifest parse_manifest(std::string_view text, const std::string& source_name);
+
+// Reads PATH, or standard input for "-".
+Manifest load_manifest(const std::string& path);
+
+
+}  // namespace hivekeeper::manifest

@@ -1,0 +1,23 @@
+// Turns manifest text (YAML, or JSON, which YAML reads too) into a JSON document, remembering on
+// which line each field stood so that validation errors can point at it. Scalars follow YAML 1.2's
+// core schema: plain true/false, integers, floats and null become typed values, quoted scalars
+// stay strings (so `name: "123"` is a string and `volume: 123` a number).
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace hivekeeper::manifest {
+
+struct SourceDocument {
+  nlohmann::json value;
+  std::map<std::string, int> lines;  // field path ("spec.media") -> 1-based line
+};
+
+// Throws hivekeeper::Error (invalid input) with the line and column of a syntax error.
+SourceDocument parse_yaml_or_json(std::string_view text, const std::string& source_name);
+
+}  // namespace hivekeeper::manifest

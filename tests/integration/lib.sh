@@ -1,0 +1,151 @@
+# Shared harness for the integration suites: each suite is one behaviour, run by ctest as
+# `bash tests/integration/NAME.sh`, against the real Docker engine. Each suite gets its own
+# Compose project (hkt-NAME: containers, network, volumes) and work directory, removes what an
+# earlier run left, and cleans up after itself. On failure it prints the containers' logs,
+# keeps the work directory and says how to look inside.
+#
+# Environment: HIVEKEEPER_IMAGE (default hivekeeper:latest), HIVEKEEPER_POSTGRES_IMAGE (default
+# hivekeeper-postgres:17), HK_SCRATCH (default /tmp/hivekeeper-tests; must be the same path on
+# the Docker host, since Compose bind-mounts from it).
+set -euo pipefail
+
+HK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export HIVEKEEPER_IMAGE=${HIVEKEEPER_IMAGE:-hivekeeper:latest}
+export POSTGRES_IMAGE=${HIVEKEEPER_POSTGRES_IMAGE:-hivekeeper-postgres:17}
+export WEB_IMAGE=${HIVEKEEPER_WEB_IMAGE:-debian:trixie}
+TEST_NAME=$(basename "$0" .sh)
+PROJECT="hkt-${TEST_NAME//_/-}"
+WORK=${HK_SCRATCH:-/tmp/hivekeeper-tests}/$TEST_NAME
+BACKUPS=$WORK/backups/django
+MEDIA_VOLUME=${PROJECT}_media
+
+compose() {
+  docker compose --project-name "$PROJECT" --project-directory "$WORK" \
+    -f "$WORK/compose.yml" -f "$WORK/hivekeeper.yml" "$@"
+}
+
+cleanup() {
+  local status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "---- $TEST_NAME failed (exit $status); container logs:" >&2
+    for container in $(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT"); do
+      echo "---- docker logs $(docker inspect -f '{{.Name}}' "$container")" >&2
+      docker logs --tail 40 "$container" >&2 2>&1 || true
+    done
+    for file in stdout stderr; do
+      [ -f "$WORK/$file" ] && { echo "---- job $file" >&2; tail -40 "$WORK/$file" >&2; }
+    done
+    echo "---- work dir kept: $WORK" >&2
+    echo "---- the project is removed; re-run with HK_KEEP=1 to keep it, then:" >&2
+    echo "     docker compose -p $PROJECT exec db psql -U app app" >&2
+  fi
+  if [ "${HK_KEEP:-0}" != 1 ]; then
+    compose down -v --remove-orphans --timeout 2 >/dev/null 2>&1 || true
+    docker volume rm -f "$MEDIA_VOLUME" >/dev/null 2>&1 || true
+    [ "$status" -eq 0 ] && rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+
+setup_project() {
+  compose down -v --remove-orphans --timeout 2 >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+  mkdir -p "$WORK/manifests" "$BACKUPS"
+  cp "$HK_ROOT/deploy/compose/demo/compose.yml" "$WORK/compose.yml"
+  cp "$HK_ROOT/deploy/compose/hivekeeper.yml" "$WORK/hivekeeper.yml"
+  cp "$HK_ROOT"/deploy/compose/demo/manifests/* "$WORK/manifests/"
+  # The demo names its project; each suite needs its own.
+  sed -i '/^name:/d' "$WORK/compose.yml"
+  trap cleanup EXIT
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+assert_eq() { # expected actual what
+  [ "$1" == "$2" ] || fail "$3: expected [$1], got [$2]"
+}
+
+assert_contains() { # file text
+  grep -qF -- "$2" "$1" || fail "$(basename "$1") does not contain [$2]; it holds: $(head -c 2000 "$1")"
+}
+
+start_app() {
+  compose up -d --wait --quiet-pull db web >/dev/null 2>&1 || { compose up -d --wait db web; fail "the app did not start"; }
+}
+
+psql_app() { # SQL...: runs as the app user in the app database, tuples only
+  compose exec -T db psql -X -q -v ON_ERROR_STOP=1 -At -U app "${PSQL_DB:-app}" "$@"
+}
+
+seed_database() {
+  compose exec -T db psql -X -q -v ON_ERROR_STOP=1 -U app app < "$HK_ROOT/deploy/compose/demo/seed.sql" >/dev/null
+}
+
+# Nested folders, a name with spaces and non-ASCII characters, an empty file, a 0600 file, an
+# incompressible "scan", a symlink, fixed mtimes.
+seed_media() {
+  docker run --rm -v "$MEDIA_VOLUME:/m" "$WEB_IMAGE" bash -euc '
+    mkdir -p "/m/uploads/scans/2026" "/m/glyphs/ä ö/deeper"
+    printf "<svg>%s</svg>\n" "glyph one" > "/m/glyphs/ä ö/glyph one.svg"
+    printf "<svg>ü</svg>\n" > "/m/glyphs/ä ö/deeper/ü.svg"
+    : > /m/uploads/empty.txt
+    head -c 200000 /dev/urandom > /m/uploads/scans/2026/scan.png
+    for i in $(seq 1 40); do printf "<svg><path d=\"M%d 0 L 10 10\"/></svg>\n" "$i" > /m/glyphs/g$i.svg; done
+    echo secret-ish > /m/uploads/private.txt; chmod 600 /m/uploads/private.txt
+    ln -s ../glyphs/g1.svg /m/uploads/link.svg
+    touch -h -d "2025-12-17 03:15:00" /m/glyphs/g1.svg /m/uploads/empty.txt /m/uploads/link.svg'
+}
+
+# Runs the backup-job service with ARGS; records stdout, stderr and the exit code in $WORK.
+# Options for `docker compose run` itself go in the array JOB_RUN_OPTIONS.
+JOB_RUN_OPTIONS=()
+run_job() {
+  set +e
+  compose run --rm -T "${JOB_RUN_OPTIONS[@]}" backup-job "$@" >"$WORK/stdout" 2>"$WORK/stderr"
+  echo $? >"$WORK/exit"
+  set -e
+}
+
+job_exit() { cat "$WORK/exit"; }
+
+status_field() { # status-file jq-filter
+  jq -r "$2" "$1"
+}
+
+# Files in the backup directory that a user (or "latest" selection) could take for a backup.
+backup_files() {
+  find "$BACKUPS" -maxdepth 1 -type f \( -name '*.sql.gz' -o -name '*.tgz' -o -name '*.json' \) -printf '%f\n' | sort
+}
+
+assert_no_backup_left() {
+  local left
+  left=$(find "$BACKUPS" -maxdepth 1 -type f -printf '%f\n' | sort)
+  [ -z "$left" ] || fail "files left in the backup directory: $left"
+  [ -z "$(docker ps -aq --filter label=hivekeeper.io/helper)" ] || fail "a helper container was left behind"
+}
+
+# md5 of every table's rows, of each sequence's value and of the view and function results.
+database_fingerprint() { # [database]
+  PSQL_DB=${1:-app} psql_app <<'SQL'
+SELECT string_agg(format('%s=%s', c.relname, md5(x.rows)), E'\n' ORDER BY c.relname)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL (SELECT query_to_xml(format('SELECT md5(coalesce(string_agg(t::text, %L ORDER BY t::text), %L)) AS h FROM %I.%I t', '|', '', n.nspname, c.relname), false, false, '')::text AS rows) x
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v');
+SELECT 'invoice_number_seq=' || last_value FROM invoice_number_seq;
+SELECT 'glyph_label=' || glyph_label(9731);
+SQL
+}
+
+# Path, type, mode, size and sha256 of each file, link targets, and the mtimes of files and
+# links, for the volume (read in a container) or for a directory (an unpacked archive).
+media_fingerprint_of_volume() {
+  docker run --rm -v "$MEDIA_VOLUME:/m:ro" -v "$HK_ROOT/tests/integration/media_fingerprint:/fp:ro" \
+    "$WEB_IMAGE" bash /fp /m || fail "cannot read the media volume"
+}
+
+media_fingerprint_of_dir() {
+  bash "$HK_ROOT/tests/integration/media_fingerprint" "$1"
+}

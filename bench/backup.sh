@@ -20,7 +20,9 @@
 #        c. the seed, DB only: docker compose exec -T db pg_dump -U app app | gzip -6 > db.sql.gz
 #        d. docker compose run --rm backup-job backup prod
 #      plus the runner's peak RSS (status.peakMemoryBytes of backups/django/status/backup-prod.json)
-#      and, on the first run of each, a `top -b -d 1` sample (host CPU and per-process CPU);
+#      and, on the first run of each, a `top -b -d 1` sample (host CPU and per-process CPU).
+#      The machine may be shared: each command waits for an idle host first, and a run during
+#      which other Docker containers used CPU is repeated (see BENCH_QUIET_* / BENCH_FOREIGN_MAX);
 #   5. checks the last Hivekeeper output once (gunzip -t and the "dump complete" trailer of the
 #      dump, tar tzf of the media archive against the volume's file count) and prints Markdown
 #      tables: command, wall s, output MB, runner peak RSS, ratios against the targets
@@ -35,6 +37,11 @@
 #   BENCH_RUNS      measured runs of each command, default 3
 #   BENCH_KEEP      1 keeps the stack and the scratch dir (default 0)
 #   BENCH_SAMPLE    1 samples CPU with top during the first run of each command (default 1)
+#   BENCH_QUIET_IDLE  before each measured command, wait until the host is this % idle over 1 s (default 80)
+#   BENCH_QUIET_WAIT  ... but at most this many seconds (default 60)
+#   BENCH_FOREIGN_MAX CPU-seconds other Docker containers may use during a measured command before
+#                     it is discarded and repeated (default 1.0), at most BENCH_RETRIES times (default 4);
+#                     counted from cgroup v1 cpuacct (all containers, less ours: db, web, the runner)
 #   BENCH_PROJECT   Compose project name, default hkbench
 #   BENCH_SCRATCH   scratch dir, default a new /tmp/hk-bench.XXXXXX
 #   BENCH_OUT       also write the report (Markdown) to this file
@@ -49,6 +56,10 @@ BENCH_MEDIA_MB=${BENCH_MEDIA_MB:-500}
 BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_KEEP=${BENCH_KEEP:-0}
 BENCH_SAMPLE=${BENCH_SAMPLE:-1}
+BENCH_QUIET_IDLE=${BENCH_QUIET_IDLE:-80}
+BENCH_QUIET_WAIT=${BENCH_QUIET_WAIT:-60}
+BENCH_FOREIGN_MAX=${BENCH_FOREIGN_MAX:-1.0}
+BENCH_RETRIES=${BENCH_RETRIES:-4}
 PROJECT=${BENCH_PROJECT:-hkbench}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -261,7 +272,7 @@ t0=$(now); dc run --rm -T backup-job version >/dev/null 2>&1 || true; RUN_NOOP_S
 # sample NAME: top -b -d 1 into samples/NAME.top while the next command runs (first run only)
 sample_start() {
   SAMPLER_PID=
-  [[ $BENCH_SAMPLE == 1 && $1 == 1 ]] || return 0
+  [[ $BENCH_SAMPLE == 1 && $1 == 1 ]] || return 0  # $1: run + attempt, so only run 1's first attempt
   top -b -d 1 -w 512 >"$S/samples/$2.top" 2>/dev/null &
   SAMPLER_PID=$!
 }
@@ -292,69 +303,141 @@ summarize_top() {
       for (c in proc) printf "%s\t%.0f\n", c, proc[c] / samples
     }' "$1" >"$1.sum"
   printf '%s; per process (100%% = 1 core): %s\n' "$(grep '^HOST' "$1.sum" | cut -f2)" \
-    "$(grep -v '^HOST' "$1.sum" | sort -t $'\t' -k2,2nr | head -n 8 | awk -F '\t' '{ printf "%s%s %s%%", NR > 1 ? ", " : "", $1, $2 }')"
+    "$(grep -v '^HOST' "$1.sum" | sort -t $'\t' -k2,2nr | head -n 8 | awk -F '\t' '{ printf "%s%s %s%%", (NR > 1 ? ", " : ""), $1, $2 }')"
 }
 
-declare -A WALL SIZE RSS
-run_seed_full() {
-  local i=$1 t0 t1
+# The machine is shared (other Compose projects, builds): before each measured command wait until
+# the host is quiet, and count the CPU that other Docker containers used during it (cgroup v1
+# cpuacct). A run during which they used more than BENCH_FOREIGN_MAX CPU-seconds is discarded and
+# repeated (up to BENCH_RETRIES times); the report lists every attempt.
+host_idle_pct() { # idle share of all cores over $1 seconds
+  local a b
+  a=$(awk '/^cpu /{ print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat); sleep "$1"
+  b=$(awk '/^cpu /{ print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[2] - x[2]) / (y[1] - x[1]) }'
+}
+wait_quiet() {
+  local waited=0 idle
+  while :; do
+    idle=$(host_idle_pct 1)
+    ((idle >= BENCH_QUIET_IDLE)) && break
+    if ((waited == 0)); then log "  host busy (idle $idle%), waiting for >= $BENCH_QUIET_IDLE% idle"; fi
+    waited=$((waited + 1))
+    if ((waited >= BENCH_QUIET_WAIT)); then log "  still busy after ${waited} s (idle $idle%), measuring anyway"; break; fi
+  done
+  IDLE_BEFORE=$idle
+}
+CGROUP_DOCKER=/sys/fs/cgroup/cpuacct/docker
+OUR_IDS=$(dc ps -q -a --no-trunc | tr '\n' ' ')
+cg_usage() { cat "$CGROUP_DOCKER/$1/cpuacct.usage" 2>/dev/null || echo 0; }
+# "docker-total ours": CPU ns of every container (the parent cgroup keeps what removed children
+# used) and of our db and web
+cg_snapshot() {
+  local id ours=0
+  for id in $OUR_IDS; do ours=$((ours + $(cg_usage "$id"))); done
+  echo "$(cat "$CGROUP_DOCKER/cpuacct.usage") $ours"
+}
+# The runner's container is gone once `compose run --rm` returns: read its usage while it runs.
+runner_watch() {
+  local id=
+  while :; do
+    [[ -n $id ]] || id=$(docker ps -q --no-trunc --filter "label=com.docker.compose.project=$PROJECT" \
+                           --filter label=com.docker.compose.oneoff=True | head -n 1)
+    if [[ -n $id && -r $CGROUP_DOCKER/$id/cpuacct.usage ]]; then cg_usage "$id" >"$1.tmp" && mv "$1.tmp" "$1"; fi
+    sleep 0.5
+  done
+}
+# "foreign ours" CPU-seconds between two snapshots; the runner's usage (file $3) counts as ours
+cpu_split() {
+  [[ -r $CGROUP_DOCKER/cpuacct.usage ]] || { echo "n/a n/a"; return 0; }
+  local runner=0
+  [[ -s ${3:-/nonexistent} ]] && runner=$(cat "$3")
+  awk -v a="$1" -v b="$2" -v r="$runner" 'BEGIN { split(a, x, " "); split(b, y, " ");
+    ours = y[2] - x[2] + r; printf "%.1f %.1f", (y[1] - x[1] - ours) / 1e9, ours / 1e9 }'
+}
+
+declare -A WALL SIZE RSS ATTEMPTS CPU_OURS
+# measure KEY RUN FUNCTION: times FUNCTION (which sets LAST_BYTES and LAST_RSS) with the quiet
+# gate, the sampler and the foreign-CPU check around it.
+measure() {
+  local key=$1 i=$2 fn=$3 attempt t0 t1 wall before after split foreign ours watcher=
+  for ((attempt = 0; attempt <= BENCH_RETRIES; attempt++)); do
+    wait_quiet
+    LAST_RSS=
+    rm -f "$S/logs/runner-cpu"
+    if [[ $key == hk_* && -d $CGROUP_DOCKER ]]; then runner_watch "$S/logs/runner-cpu" & watcher=$!; fi
+    sample_start "$((i + attempt))" "$key"
+    before=$(cg_snapshot 2>/dev/null || echo "0 0")
+    t0=$(now)
+    "$fn" "$key-$i-$attempt"
+    t1=$(now)
+    after=$(cg_snapshot 2>/dev/null || echo "0 0")
+    sample_stop
+    if [[ -n $watcher ]]; then kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null || true; watcher=; fi
+    wall=$(elapsed "$t0" "$t1")
+    split=$(cpu_split "$before" "$after" "$S/logs/runner-cpu")
+    foreign=${split% *}; ours=${split#* }
+    ATTEMPTS[$key]+="${wall} s (idle before ${IDLE_BEFORE}%, CPU-s in our containers ${ours}, in other containers ${foreign})"
+    log "  $key run $i: $wall s, $(mb "$LAST_BYTES") MB${LAST_RSS:+, runner peak RSS $(mib "$LAST_RSS") MiB}; idle before $IDLE_BEFORE%; CPU-s in our containers $ours, in others $foreign"
+    if [[ $foreign != n/a ]] && awk -v f="$foreign" -v m="$BENCH_FOREIGN_MAX" 'BEGIN { exit !(f > m) }' && ((attempt < BENCH_RETRIES)); then
+      ATTEMPTS[$key]+=" discarded; "
+      log "  discarded: other containers were busy; repeating"
+      continue
+    fi
+    ATTEMPTS[$key]+="; "
+    break
+  done
+  WALL[$key]+="$wall "
+  SIZE[$key]+="$LAST_BYTES "
+  CPU_OURS[$key]+="$ours "
+  if [[ -n $LAST_RSS ]]; then RSS[$key]+="$LAST_RSS "; fi
+  return 0
+}
+seed_full() {
   rm -f "$S"/seed/full/*
-  sample_start "$i" seed-full
-  t0=$(now)
   dc exec -T db pg_dump -U app app | gzip >"$S/seed/full/db.sql.gz"
   dc exec -T web tar czf - -C /app/media . >"$S/seed/full/media.tgz"
-  t1=$(now)
-  sample_stop
-  WALL[seed_full]+="$(elapsed "$t0" "$t1") "
-  SIZE[seed_full]+="$(($(fsize "$S/seed/full/db.sql.gz") + $(fsize "$S/seed/full/media.tgz"))) "
+  LAST_BYTES=$(($(fsize "$S/seed/full/db.sql.gz") + $(fsize "$S/seed/full/media.tgz")))
 }
-run_seed_db() {
-  local i=$1 t0 t1
+seed_db() {
   rm -f "$S"/seed/db/*
-  sample_start "$i" seed-db
-  t0=$(now)
   dc exec -T db pg_dump -U app app | gzip -6 >"$S/seed/db/db.sql.gz"
-  t1=$(now)
-  sample_stop
-  WALL[seed_db]+="$(elapsed "$t0" "$t1") "
-  SIZE[seed_db]+="$(fsize "$S/seed/db/db.sql.gz") "
+  LAST_BYTES=$(fsize "$S/seed/db/db.sql.gz")
 }
-# run_hk KEY RUN ARGS...: one `docker compose run --rm backup-job backup prod ARGS`
-run_hk() {
-  local key=$1 i=$2 t0 t1 rc=0 status bytes peak
-  shift 2
+# hk TAG ARGS...: one `docker compose run --rm backup-job backup prod ARGS`
+hk() {
+  local tag=$1 rc=0 status
+  shift
   find "$S/hk" -maxdepth 1 -type f -delete
   rm -f "$S/hk/status/backup-prod.json"
-  sample_start "$i" "$key"
-  t0=$(now)
-  dc run --rm -T backup-job backup prod "$@" >"$S/logs/$key-$i.log" 2>&1 || rc=$?
-  t1=$(now)
-  sample_stop
+  dc run --rm -T backup-job backup prod "$@" >"$S/logs/hk-$tag.log" 2>&1 || rc=$?
   status=$S/hk/status/backup-prod.json
   if ((rc != 0)) || [[ $(jq -r .status.phase "$status" 2>/dev/null) != Succeeded ]]; then
     echo "backup.sh: hivekeeper backup prod $* failed (exit $rc):" >&2
-    cat "$S/logs/$key-$i.log" >&2
+    cat "$S/logs/hk-$tag.log" >&2
     exit 1
   fi
-  bytes=$(jq '[.status.artifacts[] | select(.kind != "metadata") | .bytes] | add' "$status")
-  peak=$(jq .status.peakMemoryBytes "$status")
-  WALL[$key]+="$(elapsed "$t0" "$t1") "
-  SIZE[$key]+="$bytes "
-  RSS[$key]+="$peak "
-  log "  $key run $i: $(elapsed "$t0" "$t1") s, $(mb "$bytes") MB, peak RSS $(mib "$peak") MiB ($(grep -o 'peak memory [0-9.]* MiB' "$S/logs/$key-$i.log"))"
+  LAST_BYTES=$(jq '[.status.artifacts[] | select(.kind != "metadata") | .bytes] | add' "$status")
+  LAST_RSS=$(jq .status.peakMemoryBytes "$status")
+  LAST_HK_LOG=$S/logs/hk-$tag.log
 }
+hk_full() {
+  hk "$1" --media
+  # keep this DB + media set for the checks
+  find "$S/last-full" -mindepth 1 -delete
+  find "$S/hk" -maxdepth 1 -type f -exec mv -t "$S/last-full" {} +
+  cp "$S/hk/status/backup-prod.json" "$S/last-full/status.json"
+  cp "$LAST_HK_LOG" "$S/last-full/runner.log"
+}
+hk_db() { hk "$1"; }
 
 log "measuring: $BENCH_RUNS run(s) of each, interleaved"
 LOADAVG_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((i = 1; i <= BENCH_RUNS; i++)); do
-  run_seed_full "$i"; log "  seed_full run $i: $(echo "${WALL[seed_full]}" | awk '{ print $NF }') s"
-  run_hk hk_full "$i" --media
-  # keep the last DB + media set for the checks
-  find "$S/last-full" -mindepth 1 -delete
-  find "$S/hk" -maxdepth 1 -type f -exec mv -t "$S/last-full" {} +
-  cp "$S/hk/status/backup-prod.json" "$S/last-full/status.json"
-  run_seed_db "$i"; log "  seed_db run $i: $(echo "${WALL[seed_db]}" | awk '{ print $NF }') s"
-  run_hk hk_db "$i"
+  measure seed_full "$i" seed_full
+  measure hk_full "$i" hk_full
+  measure seed_db "$i" seed_db
+  measure hk_db "$i" hk_db
 done
 LOADAVG_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -418,12 +501,15 @@ report() {
 Output split (last run): seed db.sql.gz $(mb "$(fsize "$S/seed/full/db.sql.gz")") MB, media.tgz $(mb "$(fsize "$S/seed/full/media.tgz")") MB; hivekeeper media .tgz $(mb "$(fsize "$HK_MEDIA_FILE")") MB, dump .sql.gz $(mb "$(fsize "$HK_DB_FILE")") MB.
 
 Check: $CHECK; the seed's media.tgz holds $SEED_TAR_FILES files.
+
+Every attempt (wall s; host idle share just before; CPU-seconds used during it in our containers, i.e. db + web + the runner's, and in other Docker containers; an attempt with more than $BENCH_FOREIGN_MAX CPU-s in others is discarded and repeated, at most $BENCH_RETRIES times):
 EOF
+  for key in seed_full hk_full seed_db hk_db; do echo "- $key: ${ATTEMPTS[$key]}"; done
   if [[ $BENCH_SAMPLE == 1 ]]; then
     echo
     echo "CPU during the first run of each (top -b -d 1):"
     echo
-    for key in seed-full hk_full seed-db hk_db; do
+    for key in seed_full hk_full seed_db hk_db; do
       if [[ -s $S/samples/$key.top ]]; then echo "- $key: $(summarize_top "$S/samples/$key.top")"; fi
     done
   fi
@@ -431,7 +517,7 @@ EOF
   echo "Runner log of the last \`backup prod --media\` run:"
   echo
   echo '```'
-  grep -v '^ *$' "$S/logs/hk_full-$BENCH_RUNS.log" | sed 's/^/    /' | sed 's/^    //'
+  grep -v '^ *$' "$S/last-full/runner.log"
   echo '```'
 }
 REPORT=$(report)

@@ -47,15 +47,17 @@ void fsync_directory(const std::filesystem::path& directory) {
 
 Error write_failed(const std::filesystem::path& path, const std::string& action, int error_number) {
   std::string hint = "check that the directory exists and is writable";
-  if (error_number == ENOSPC) hint = "free space on the backup volume (`df -h " + path.parent_path().string() + "`)";
-  return job_failed("OutputWriteFailed", errno_text("cannot " + action + " " + path.string(), error_number), hint);
+  if (error_number == ENOSPC)
+    hint = "free space on the backup volume (`df -h " + path.parent_path().string() + "`)";
+  return job_failed("OutputWriteFailed",
+                    errno_text("cannot " + action + " " + path.string(), error_number), hint);
 }
 
 }  // namespace
 
 AtomicFile::AtomicFile(std::filesystem::path final_path) : final_path_(std::move(final_path)) {
-  temporary_path_ = final_path_.parent_path() /
-                    ("." + final_path_.filename().string() + ".partial-" + std::to_string(::getpid()));
+  temporary_path_ = final_path_.parent_path() / ("." + final_path_.filename().string() +
+                                                 ".partial-" + std::to_string(::getpid()));
   register_temporary(temporary_path_);
   fd_ = ::open(temporary_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) {

@@ -20,13 +20,13 @@ class BytePipe {
 
   // Producer side. push() blocks while the pipe is full; throws if the consumer failed.
   void push(std::string_view bytes);
-  void close();                               // end of data
-  void fail(std::exception_ptr error);        // the producer broke; pop() rethrows
+  void close();                         // end of data
+  void fail(std::exception_ptr error);  // the producer broke; pop() rethrows
 
   // Consumer side. Returns the next chunk, or an empty string at the end; rethrows a producer
   // failure. The returned chunk stays valid until the next pop().
   const std::string& pop();
-  void abandon(std::exception_ptr error);     // the consumer broke; push() rethrows
+  void abandon(std::exception_ptr error);  // the consumer broke; push() rethrows
 
   // Either side, or a third party: both ends see `error` from now on.
   void cancel(std::exception_ptr error);

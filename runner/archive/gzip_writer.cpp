@@ -8,15 +8,31 @@
 #include "common/error.h"
 
 namespace hivekeeper::archive {
+namespace {
 
-ParallelGzipWriter::ParallelGzipWriter(std::filesystem::path final_path, int level, unsigned workers)
+// libdeflate's levels; the compressors are kept in an array indexed by level.
+constexpr int kMaxLevel = 12;
+
+void check_level(int level) {
+  if (level < 0 || level > kMaxLevel)
+    throw std::invalid_argument("gzip level " + std::to_string(level) + " is outside 0-12");
+}
+
+}  // namespace
+
+ParallelGzipWriter::ParallelGzipWriter(std::filesystem::path final_path, int level,
+                                       unsigned workers)
     : file_(std::move(final_path)), level_(level), max_in_flight_(2 * std::max(1u, workers) + 2) {
+  check_level(level);
   current_.reserve(kBlockSize);
-  for (unsigned i = 0; i < std::max(1u, workers); ++i) workers_.emplace_back([this] { worker_loop(); });
+  for (unsigned i = 0; i < std::max(1u, workers); ++i)
+    workers_.emplace_back([this] { worker_loop(); });
   writer_ = std::thread([this] { writer_loop(); });
 }
 
-ParallelGzipWriter::~ParallelGzipWriter() { stop_threads(); }
+ParallelGzipWriter::~ParallelGzipWriter() {
+  stop_threads();
+}
 
 void ParallelGzipWriter::stop_threads() {
   {
@@ -45,6 +61,7 @@ void ParallelGzipWriter::write(std::string_view data) {
 }
 
 void ParallelGzipWriter::set_level(int level) {
+  check_level(level);
   if (level == level_) return;
   submit_current();  // a gzip member has one level: start the next one here
   level_ = level;
@@ -63,7 +80,7 @@ void ParallelGzipWriter::submit_current() {
 }
 
 void ParallelGzipWriter::worker_loop() {
-  std::array<libdeflate_compressor*, 13> compressors{};
+  std::array<libdeflate_compressor*, kMaxLevel + 1> compressors{};
   for (;;) {
     Block block;
     {
@@ -83,7 +100,8 @@ void ParallelGzipWriter::worker_loop() {
     }
     std::lock_guard lock(mutex_);
     if (output.empty() && !failure_)
-      failure_ = std::make_exception_ptr(job_failed("CompressionFailed", "libdeflate could not compress a block"));
+      failure_ = std::make_exception_ptr(
+          job_failed("CompressionFailed", "libdeflate could not compress a block"));
     compressed_.emplace(block.sequence, std::move(output));
     changed_.notify_all();
   }

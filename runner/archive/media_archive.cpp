@@ -38,7 +38,8 @@ la_ssize_t push_to_writer(struct archive*, void* context, const void* buffer, si
 
 Error tar_error(const std::string& action, struct archive* handle) {
   const char* text = archive_error_string(handle);
-  return job_failed("MediaArchiveFailed", action + ": " + (text ? text : "unknown libarchive error"));
+  return job_failed("MediaArchiveFailed",
+                    action + ": " + (text ? text : "unknown libarchive error"));
 }
 
 }  // namespace
@@ -56,8 +57,8 @@ int level_for_content(std::string_view first_bytes, int default_level) {
   if (first_bytes.size() < kTrialMinimum) return default_level;
   libdeflate_compressor* trial = libdeflate_alloc_compressor(1);
   std::vector<char> output(libdeflate_deflate_compress_bound(trial, first_bytes.size()));
-  const std::size_t compressed =
-      libdeflate_deflate_compress(trial, first_bytes.data(), first_bytes.size(), output.data(), output.size());
+  const std::size_t compressed = libdeflate_deflate_compress(
+      trial, first_bytes.data(), first_bytes.size(), output.data(), output.size());
   libdeflate_free_compressor(trial);
   return compressed > first_bytes.size() * 95 / 100 ? 0 : default_level;
 }
@@ -72,7 +73,8 @@ MediaArchiveStats rewrite_volume_tar(BytePipe& docker_tar, ParallelGzipWriter& o
   // pax_restricted writes plain ustar headers and adds pax records only where ustar cannot say
   // it (long or non-ASCII names, large files), so any tar reads the result.
   archive_write_set_format_pax_restricted(writer.get());
-  if (archive_write_open2(writer.get(), &out, nullptr, push_to_writer, nullptr, nullptr) != ARCHIVE_OK)
+  if (archive_write_open2(writer.get(), &out, nullptr, push_to_writer, nullptr, nullptr) !=
+      ARCHIVE_OK)
     throw tar_error("cannot start the media archive", writer.get());
 
   MediaArchiveStats stats;
@@ -83,21 +85,34 @@ MediaArchiveStats rewrite_volume_tar(BytePipe& docker_tar, ParallelGzipWriter& o
     if (status == ARCHIVE_EOF) break;
     if (status < ARCHIVE_WARN) throw tar_error("cannot read the volume's tar stream", reader.get());
 
-    const char* name = archive_entry_pathname_utf8(entry);
-    const auto relative = strip_top_folder(name ? name : "");
+    // The UTF-8 view is null when the locale cannot convert the name; the raw bytes still name
+    // the file, and a backup must never drop an entry silently.
+    const char* utf8_name = archive_entry_pathname_utf8(entry);
+    const char* name = utf8_name != nullptr ? utf8_name : archive_entry_pathname(entry);
+    if (name == nullptr)
+      throw tar_error("an entry of the volume has no readable name", reader.get());
+    const auto relative = strip_top_folder(name);
     if (!relative) continue;  // the volume root itself
-    archive_entry_set_pathname_utf8(entry, relative->c_str());
+    if (utf8_name != nullptr)
+      archive_entry_set_pathname_utf8(entry, relative->c_str());
+    else
+      archive_entry_copy_pathname(entry, relative->c_str());
     if (const char* link = archive_entry_hardlink_utf8(entry)) {
       if (const auto link_relative = strip_top_folder(link))
         archive_entry_set_hardlink_utf8(entry, link_relative->c_str());
+    } else if (const char* raw_link = archive_entry_hardlink(entry)) {
+      if (const auto link_relative = strip_top_folder(raw_link))
+        archive_entry_copy_hardlink(entry, link_relative->c_str());
     }
 
-    const bool regular = archive_entry_filetype(entry) == AE_IFREG && archive_entry_hardlink(entry) == nullptr;
+    const bool regular =
+        archive_entry_filetype(entry) == AE_IFREG && archive_entry_hardlink(entry) == nullptr;
     la_ssize_t first = 0;
     if (regular && archive_entry_size(entry) > 0) {
       first = archive_read_data(reader.get(), buffer.data(), buffer.size());
       if (first < 0) throw tar_error(std::string("cannot read ") + *relative, reader.get());
-      const int chosen = level_for_content(std::string_view(buffer.data(), static_cast<std::size_t>(first)), level);
+      const int chosen = level_for_content(
+          std::string_view(buffer.data(), static_cast<std::size_t>(first)), level);
       out.set_level(chosen);
       if (chosen == 0) stats.stored_bytes += static_cast<std::uint64_t>(archive_entry_size(entry));
     }

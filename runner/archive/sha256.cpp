@@ -11,9 +11,13 @@ Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
     throw std::runtime_error("OpenSSL could not start a SHA-256 digest");
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(context_); }
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(context_);
+}
 
-void Sha256::update(std::string_view bytes) { EVP_DigestUpdate(context_, bytes.data(), bytes.size()); }
+void Sha256::update(std::string_view bytes) {
+  EVP_DigestUpdate(context_, bytes.data(), bytes.size());
+}
 
 std::string Sha256::hex_digest() {
   unsigned char digest[EVP_MAX_MD_SIZE];

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace hivekeeper::cli {
 namespace {
@@ -27,10 +28,13 @@ struct OptionSpec {
 };
 
 const std::vector<CommandSpec> kCommands = {
-    {"run", "run -f FILE|-", "Run the BackupJob manifest in FILE (YAML or JSON; - reads standard input).", 0, 0},
+    {"run", "run -f FILE|-",
+     "Run the BackupJob manifest in FILE (YAML or JSON; - reads standard input).", 0, 0},
     {"backup", "backup <dev|prod> [--media]",
-     "Back up the database of the dev or prod environment, and with --media its media volume.", 1, 1},
-    {"validate", "validate -f FILE|-", "Check a manifest against the schema without running it.", 0, 0},
+     "Back up the database of the dev or prod environment, and with --media its media volume.", 1,
+     1},
+    {"validate", "validate -f FILE|-", "Check a manifest against the schema without running it.", 0,
+     0},
     {"version", "version", "Print the version.", 0, 0},
 };
 
@@ -38,17 +42,38 @@ const std::set<std::string> kJobCommands = {"run", "backup"};
 const std::set<std::string> kAllCommands = {"run", "backup", "validate", "version"};
 
 const std::vector<OptionSpec> kOptions = {
-    {"--file", "-f", "FILE", {"run", "validate"}, "manifest file, or - for standard input",
+    {"--file",
+     "-f",
+     "FILE",
+     {"run", "validate"},
+     "manifest file, or - for standard input",
      [](Invocation& in, const std::string& value) { in.manifest_path = value; }},
-    {"--media", "", "", {"backup"}, "also archive the media volume",
+    {"--media",
+     "",
+     "",
+     {"backup"},
+     "also archive the media volume",
      [](Invocation& in, const std::string&) { in.media = true; }},
-    {"--output", "-o", "DIR", {"backup"}, "backup directory (default backups/django)",
+    {"--output",
+     "-o",
+     "DIR",
+     {"backup"},
+     "backup directory (default backups/django)",
      [](Invocation& in, const std::string& value) { in.output_directory = value; }},
-    {"--prefix", "", "NAME", {"backup"}, "file name prefix (default: the Compose project)",
+    {"--prefix",
+     "",
+     "NAME",
+     {"backup"},
+     "file name prefix (default: the Compose project)",
      [](Invocation& in, const std::string& value) { in.prefix = value; }},
-    {"--project", "-p", "NAME", {"backup"}, "Compose project (default: this container's project)",
+    {"--project",
+     "-p",
+     "NAME",
+     {"backup"},
+     "Compose project (default: this container's project)",
      [](Invocation& in, const std::string& value) { in.project = value; }},
-    {"--status-file", "", "PATH", kJobCommands, "where to write the status JSON (default <output>/status/<name>.json)",
+    {"--status-file", "", "PATH", kJobCommands,
+     "where to write the status JSON (default <output>/status/<name>.json)",
      [](Invocation& in, const std::string& value) { in.status_file = value; }},
     {"--log-format", "", "text|json", kAllCommands, "log format on stderr (default text)",
      [](Invocation& in, const std::string& value) {
@@ -62,18 +87,10 @@ const std::vector<OptionSpec> kOptions = {
      [](Invocation& in, const std::string&) { in.help = true; }},
 };
 
-std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
-  for (const auto& candidate : candidates) {
-    // A shared prefix of three or more characters is a good enough guess for a short word list.
-    if (candidate.size() >= 3 && word.size() >= 3 && (candidate.starts_with(word.substr(0, 3))))
-      return candidate;
-  }
-  return "";
-}
-
 Error usage_error(const std::string& message, const std::string& command) {
-  return invalid_input("InvalidUsage", message,
-                       "see `hivekeeper " + (command.empty() ? std::string() : command + " ") + "--help`");
+  return invalid_input(
+      "InvalidUsage", message,
+      "see `hivekeeper " + (command.empty() ? std::string() : command + " ") + "--help`");
 }
 
 }  // namespace
@@ -87,9 +104,10 @@ Invocation parse_arguments(const std::vector<std::string>& arguments) {
     if (!arguments[index].starts_with("-")) break;
     pending.push_back(arguments[index]);
     const auto& option = arguments[index];
-    const bool takes_value = std::any_of(kOptions.begin(), kOptions.end(), [&](const OptionSpec& spec) {
-      return (option == spec.name || option == spec.alias) && *spec.value != '\0';
-    });
+    const bool takes_value =
+        std::any_of(kOptions.begin(), kOptions.end(), [&](const OptionSpec& spec) {
+          return (option == spec.name || option == spec.alias) && *spec.value != '\0';
+        });
     if (takes_value && index + 1 < arguments.size()) pending.push_back(arguments[++index]);
   }
   if (index < arguments.size()) {
@@ -103,7 +121,7 @@ Invocation parse_arguments(const std::vector<std::string>& arguments) {
   }
   if (invocation.command != "help" && !kAllCommands.count(invocation.command)) {
     std::vector<std::string> names(kAllCommands.begin(), kAllCommands.end());
-    const std::string guess = closest(invocation.command, names);
+    const std::string guess = closest_match(invocation.command, names);
     throw usage_error("unknown command " + invocation.command +
                           (guess.empty() ? "" : " (did you mean " + guess + "?)"),
                       "");
@@ -129,12 +147,14 @@ Invocation parse_arguments(const std::vector<std::string>& arguments) {
     if (spec == kOptions.end()) {
       std::vector<std::string> names;
       for (const auto& option : kOptions) names.push_back(option.name);
-      const std::string guess = closest(word, names);
-      throw usage_error("unknown option " + word + (guess.empty() ? "" : " (did you mean " + guess + "?)"),
-                        invocation.command);
+      const std::string guess = closest_match(word, names);
+      throw usage_error(
+          "unknown option " + word + (guess.empty() ? "" : " (did you mean " + guess + "?)"),
+          invocation.command);
     }
     if (invocation.command != "help" && !spec->commands.count(invocation.command))
-      throw usage_error(std::string(spec->name) + " does not apply to " + invocation.command, invocation.command);
+      throw usage_error(std::string(spec->name) + " does not apply to " + invocation.command,
+                        invocation.command);
     std::string value;
     if (*spec->value != '\0') {
       if (has_inline) {
@@ -142,7 +162,8 @@ Invocation parse_arguments(const std::vector<std::string>& arguments) {
       } else if (i + 1 < pending.size()) {
         value = pending[++i];
       } else {
-        throw usage_error(std::string(spec->name) + " needs a value (" + spec->value + ")", invocation.command);
+        throw usage_error(std::string(spec->name) + " needs a value (" + spec->value + ")",
+                          invocation.command);
       }
     } else if (has_inline) {
       throw usage_error(std::string(spec->name) + " takes no value", invocation.command);
@@ -151,14 +172,20 @@ Invocation parse_arguments(const std::vector<std::string>& arguments) {
   }
   if (invocation.help || invocation.command == "help") return invocation;
 
-  const auto command = std::find_if(kCommands.begin(), kCommands.end(),
-                                    [&](const CommandSpec& spec) { return invocation.command == spec.name; });
-  if (invocation.operands.size() < command->min_operands || invocation.operands.size() > command->max_operands)
+  const auto command =
+      std::find_if(kCommands.begin(), kCommands.end(),
+                   [&](const CommandSpec& spec) { return invocation.command == spec.name; });
+  if (invocation.operands.size() < command->min_operands ||
+      invocation.operands.size() > command->max_operands)
     throw usage_error(std::string("usage: hivekeeper ") + command->synopsis, invocation.command);
-  if ((invocation.command == "run" || invocation.command == "validate") && invocation.manifest_path.empty())
-    throw usage_error(invocation.command + " needs a manifest: -f FILE, or -f - for standard input", invocation.command);
-  if (invocation.command == "backup" && invocation.operands[0] != "dev" && invocation.operands[0] != "prod")
-    throw usage_error("environment must be dev or prod, not " + invocation.operands[0], invocation.command);
+  if ((invocation.command == "run" || invocation.command == "validate") &&
+      invocation.manifest_path.empty())
+    throw usage_error(invocation.command + " needs a manifest: -f FILE, or -f - for standard input",
+                      invocation.command);
+  if (invocation.command == "backup" && invocation.operands[0] != "dev" &&
+      invocation.operands[0] != "prod")
+    throw usage_error("environment must be dev or prod, not " + invocation.operands[0],
+                      invocation.command);
   return invocation;
 }
 
@@ -168,8 +195,8 @@ std::string usage(const std::string& command) {
     std::string lines;
     for (const auto& option : kOptions) {
       if (!option.commands.count(name)) continue;
-      std::string flag = std::string(*option.alias ? std::string(option.alias) + ", " : "    ") + option.name +
-                         (*option.value ? std::string(" ") + option.value : "");
+      std::string flag = std::string(*option.alias ? std::string(option.alias) + ", " : "    ") +
+                         option.name + (*option.value ? std::string(" ") + option.value : "");
       flag.resize(std::max<std::size_t>(flag.size() + 2, 28), ' ');
       lines += "  " + flag + option.help + "\n";
     }
@@ -177,17 +204,20 @@ std::string usage(const std::string& command) {
   };
   for (const auto& spec : kCommands) {
     if (command == spec.name)
-      return std::string("usage: hivekeeper ") + spec.synopsis + " [options]\n\n" + spec.description +
-             "\n\noptions:\n" + options_of(spec.name);
+      return std::string("usage: hivekeeper ") + spec.synopsis + " [options]\n\n" +
+             spec.description + "\n\noptions:\n" + options_of(spec.name);
   }
-  text = "hivekeeper: backups and restores of a Django app's PostgreSQL database and media\n\ncommands:\n";
+  text =
+      "hivekeeper: backups and restores of a Django app's PostgreSQL database and "
+      "media\n\ncommands:\n";
   for (const auto& spec : kCommands) {
     std::string synopsis = spec.synopsis;
     synopsis.resize(std::max<std::size_t>(synopsis.size() + 2, 32), ' ');
     text += "  " + synopsis + spec.description + "\n";
   }
-  text += "\n`hivekeeper COMMAND --help` shows a command's options.\n"
-          "Exit codes: 0 success, 1 the job failed, 2 invalid manifest or usage.\n";
+  text +=
+      "\n`hivekeeper COMMAND --help` shows a command's options.\n"
+      "Exit codes: 0 success, 1 the job failed, 2 invalid manifest or usage.\n";
   return text;
 }
 

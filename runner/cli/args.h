@@ -14,8 +14,8 @@ struct Invocation {
   std::string command;                // run, backup, validate, version, help
   std::vector<std::string> operands;  // backup: the environment
   bool help = false;
-  std::string manifest_path;          // -f
-  std::string status_file;            // --status-file
+  std::string manifest_path;  // -f
+  std::string status_file;    // --status-file
   LogFormat log_format = LogFormat::text;
   bool verbose = false;
   // backup's shortcuts for spec fields

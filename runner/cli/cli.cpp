@@ -29,7 +29,8 @@ manifest::Manifest manifest_for(const Invocation& invocation) {
   const std::string& environment = invocation.operands.at(0);
   json spec = {{"environment", environment}, {"media", {{"enabled", invocation.media}}}};
   if (!invocation.project.empty()) spec["target"]["project"] = invocation.project;
-  if (!invocation.output_directory.empty()) spec["output"]["directory"] = invocation.output_directory;
+  if (!invocation.output_directory.empty())
+    spec["output"]["directory"] = invocation.output_directory;
   if (!invocation.prefix.empty()) spec["output"]["prefix"] = invocation.prefix;
   const json document = {{"apiVersion", manifest::kApiVersion},
                          {"kind", "BackupJob"},
@@ -38,9 +39,11 @@ manifest::Manifest manifest_for(const Invocation& invocation) {
   return manifest::parse_manifest(document.dump(), "the command line");
 }
 
-std::filesystem::path status_path_for(const Invocation& invocation, const manifest::Manifest& manifest) {
+std::filesystem::path status_path_for(const Invocation& invocation,
+                                      const manifest::Manifest& manifest) {
   if (!invocation.status_file.empty()) return invocation.status_file;
-  return std::filesystem::path(manifest.backup.output.directory) / "status" / (manifest.name + ".json");
+  return std::filesystem::path(manifest.backup.output.directory) / "status" /
+         (manifest.name + ".json");
 }
 
 void mark_failed(status::JobStatus& job, const std::string& reason, const std::string& message) {
@@ -54,19 +57,22 @@ void mark_failed(status::JobStatus& job, const std::string& reason, const std::s
 }
 
 int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
-  auto status = std::make_shared<status::StatusReporter>(status_path_for(invocation, manifest), manifest.document);
-  install_interrupt_handling([status, kind = manifest.kind, name = manifest.name](const std::string& signal) {
-    const std::string message = "interrupted by " + signal + "; partial files were removed";
-    spdlog::error("{}", message);
-    status->update([&](status::JobStatus& job) { mark_failed(job, "Interrupted", message); });
-    std::cout << status::summary_line(kind, name, status->snapshot()) << std::endl;
-  });
+  auto status = std::make_shared<status::StatusReporter>(status_path_for(invocation, manifest),
+                                                         manifest.document);
+  install_interrupt_handling(
+      [status, kind = manifest.kind, name = manifest.name](const std::string& signal) {
+        const std::string message = "interrupted by " + signal + "; partial files were removed";
+        spdlog::error("{}", message);
+        status->update([&](status::JobStatus& job) { mark_failed(job, "Interrupted", message); });
+        std::cout << status::summary_line(kind, name, status->snapshot()) << std::endl;
+      });
 
   const std::string start = jobs::rfc3339(jobs::Clock::now());
   status->update([&](status::JobStatus& job) {
     job.phase = status::Phase::Pending;
     job.start_time = start;
-    status::set_condition(job.conditions, {"Running", "False", "Pending", "waiting to start", start});
+    status::set_condition(job.conditions,
+                          {"Running", "False", "Pending", "waiting to start", start});
   });
   const auto started = std::chrono::steady_clock::now();
   int exit_code = kExitOk;
@@ -74,28 +80,35 @@ int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
     docker::Client docker(docker::Client::socket_path_from_environment());
     status->update([&](status::JobStatus& job) {
       job.phase = status::Phase::Running;
-      status::set_condition(job.conditions, {"Running", "True", "Started", "the job is running", jobs::rfc3339(jobs::Clock::now())});
+      status::set_condition(job.conditions, {"Running", "True", "Started", "the job is running",
+                                             jobs::rfc3339(jobs::Clock::now())});
     });
     docker.connect();
     spdlog::debug("Docker engine at {}, API {}", docker.socket_path(), docker.api_version());
     jobs::run_backup(manifest, docker, *status);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     status->update([&](status::JobStatus& job) {
       const std::string now = jobs::rfc3339(jobs::Clock::now());
       job.phase = status::Phase::Succeeded;
       job.completion_time = now;
       job.message = std::format("completed in {:.1f} s", seconds);
       status::set_condition(job.conditions, {"Running", "False", "Completed", job.message, now});
-      status::set_condition(job.conditions, {"Complete", "True", "BackupSucceeded", job.message, now});
+      status::set_condition(job.conditions,
+                            {"Complete", "True", "BackupSucceeded", job.message, now});
     });
   } catch (const Error& error) {
     std::cerr << "hivekeeper: " << redact_secrets(error.describe()) << std::endl;
-    status->update([&](status::JobStatus& job) { mark_failed(job, error.reason(), redact_secrets(error.what())); });
+    status->update([&](status::JobStatus& job) {
+      mark_failed(job, error.reason(), redact_secrets(error.what()));
+    });
     exit_code = error.exit_code();
   } catch (const std::exception& error) {
     // A bug or a library failure we did not anticipate: still a failed job, never a crash.
     std::cerr << "hivekeeper: unexpected failure: " << redact_secrets(error.what()) << std::endl;
-    status->update([&](status::JobStatus& job) { mark_failed(job, "InternalError", redact_secrets(error.what())); });
+    status->update([&](status::JobStatus& job) {
+      mark_failed(job, "InternalError", redact_secrets(error.what()));
+    });
     exit_code = kExitJobFailed;
   }
   // Peak memory is part of the promise (bounded whatever the data size), so it is reported.
@@ -103,8 +116,8 @@ int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
   getrusage(RUSAGE_SELF, &usage);
   const auto peak_rss = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
   status->update([&](status::JobStatus& job) { job.details["peakMemoryBytes"] = peak_rss; });
-  spdlog::info("peak memory {:.1f} MiB; status written to {}", static_cast<double>(peak_rss) / (1 << 20),
-               status->path().string());
+  spdlog::info("peak memory {:.1f} MiB; status written to {}",
+               static_cast<double>(peak_rss) / (1 << 20), status->path().string());
   std::cout << status::summary_line(manifest.kind, manifest.name, status->snapshot()) << std::endl;
   return exit_code;
 }
@@ -123,12 +136,14 @@ int run(int argc, char** argv) {
       return kExitOk;
     }
     if (invocation.command == "version") {
-      std::cout << "hivekeeper " << HIVEKEEPER_VERSION << " (" << manifest::kApiVersion << ")" << std::endl;
+      std::cout << "hivekeeper " << HIVEKEEPER_VERSION << " (" << manifest::kApiVersion << ")"
+                << std::endl;
       return kExitOk;
     }
     const manifest::Manifest manifest = manifest_for(invocation);
     if (invocation.command == "validate") {
-      std::cout << invocation.manifest_path << ": valid " << manifest.kind << " " << manifest.name << std::endl;
+      std::cout << invocation.manifest_path << ": valid " << manifest.kind << " " << manifest.name
+                << std::endl;
       return kExitOk;
     }
     return execute(invocation, manifest);

@@ -31,7 +31,9 @@ class Error : public std::runtime_error {
   const std::string& hint() const { return hint_; }
   // One line each, e.g. every manifest field error.
   const std::vector<std::string>& details() const { return details_; }
-  int exit_code() const { return kind_ == ErrorKind::invalid_input ? kExitInvalidInput : kExitJobFailed; }
+  int exit_code() const {
+    return kind_ == ErrorKind::invalid_input ? kExitInvalidInput : kExitJobFailed;
+  }
 
   // Message, details and hint as the user reads them on stderr.
   std::string describe() const;

@@ -6,9 +6,9 @@
 #include <mutex>
 #include <regex>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 namespace hivekeeper {
 namespace {
@@ -19,14 +19,18 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
 
  protected:
   void sink_it_(const spdlog::details::log_msg& message) override {
-    const std::string text = redact_secrets(std::string_view(message.payload.data(), message.payload.size()));
+    const std::string text =
+        redact_secrets(std::string_view(message.payload.data(), message.payload.size()));
     const auto time = std::chrono::floor<std::chrono::milliseconds>(message.time);
     const std::string level(spdlog::level::to_string_view(message.level).data(),
                             spdlog::level::to_string_view(message.level).size());
     std::string line;
     if (format_ == LogFormat::json) {
-      line = nlohmann::json{{"time", std::format("{:%Y-%m-%dT%H:%M:%S}Z", time)}, {"level", level}, {"msg", text}}
-                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+      line =
+          nlohmann::json{
+              {"time", std::format("{:%Y-%m-%dT%H:%M:%S}Z", time)}, {"level", level}, {"msg", text}}
+              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+          "\n";
     } else {
       line = std::format("{:%H:%M:%S} {:<5} {}\n", time, level, text);
     }
@@ -41,17 +45,23 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
 }  // namespace
 
 void configure_logging(LogFormat format, bool verbose) {
-  auto logger = std::make_shared<spdlog::logger>("hivekeeper", std::make_shared<StderrSink>(format));
+  auto logger =
+      std::make_shared<spdlog::logger>("hivekeeper", std::make_shared<StderrSink>(format));
   logger->set_level(verbose ? spdlog::level::debug : spdlog::level::info);
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
 }
 
 std::string redact_secrets(std::string_view text) {
-  static const std::regex assignment(R"(((?:PG|POSTGRES_)?PASSWORD|password|passwd)(\s*[=:]\s*)([^\s&;,'"]+))",
-                                     std::regex::icase);
+  // The key may be quoted (JSON, YAML), the value quoted with ' or ", or bare.
+  static const std::string key = R"(((?:PG|POSTGRES_)?PASSWORD|passwd)(["']?\s*[=:]\s*))";
+  static const std::regex double_quoted(key + R"("[^"]*")", std::regex::icase);
+  static const std::regex single_quoted(key + R"('[^']*')", std::regex::icase);
+  static const std::regex bare(key + R"([^\s&;,'"]+)", std::regex::icase);
   static const std::regex url_password(R"((postgres(?:ql)?://[^:/@\s]+:)([^@\s]+)(@))");
-  std::string result = std::regex_replace(std::string(text), assignment, "$1$2***");
+  std::string result = std::regex_replace(std::string(text), double_quoted, "$1$2\"***\"");
+  result = std::regex_replace(result, single_quoted, "$1$2'***'");
+  result = std::regex_replace(result, bare, "$1$2***");
   return std::regex_replace(result, url_password, "$1***$3");
 }
 

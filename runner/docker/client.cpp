@@ -30,8 +30,9 @@ std::unique_ptr<httplib::Client> open_client(const std::string& socket_path, boo
   auto client = std::make_unique<httplib::Client>(socket_path);
   client->set_address_family(AF_UNIX);
   client->set_connection_timeout(std::chrono::seconds(10));
-  client->set_read_timeout(streaming ? std::chrono::duration_cast<std::chrono::seconds>(kStreamIdleTimeout)
-                                     : kCallTimeout);
+  client->set_read_timeout(
+      streaming ? std::chrono::duration_cast<std::chrono::seconds>(kStreamIdleTimeout)
+                : kCallTimeout);
   client->set_write_timeout(kCallTimeout);
   // The engine's Go HTTP server insists on a valid Host header; a socket path is not one.
   client->set_default_headers({{"Host", "docker"}});
@@ -55,13 +56,13 @@ std::string engine_message(const httplib::Result& result) {
 }
 
 Error api_error(const std::string& method, const std::string& path, const httplib::Result& result) {
-  return job_failed("DockerApiError", "the Docker engine refused " + method + " " + path + " (HTTP " +
-                                          std::to_string(result->status) + "): " +
-                                          engine_message(result));
+  return job_failed("DockerApiError", "the Docker engine refused " + method + " " + path +
+                                          " (HTTP " + std::to_string(result->status) +
+                                          "): " + engine_message(result));
 }
 
-void check_result(const std::string& method, const std::string& path, const std::string& socket_path,
-                  const httplib::Result& result) {
+void check_result(const std::string& method, const std::string& path,
+                  const std::string& socket_path, const httplib::Result& result) {
   if (!result) throw engine_unreachable(socket_path, httplib::to_string(result.error()));
   if (result->status < 200 || result->status >= 300) throw api_error(method, path, result);
 }
@@ -70,8 +71,9 @@ void check_result(const std::string& method, const std::string& path, const std:
 bool version_less(std::string_view a, std::string_view b) {
   auto parse = [](std::string_view text) {
     const auto dot = text.find('.');
-    return std::pair{std::stoi(std::string(text.substr(0, dot))),
-                     dot == std::string_view::npos ? 0 : std::stoi(std::string(text.substr(dot + 1)))};
+    return std::pair{
+        std::stoi(std::string(text.substr(0, dot))),
+        dot == std::string_view::npos ? 0 : std::stoi(std::string(text.substr(dot + 1)))};
   };
   return parse(a) < parse(b);
 }
@@ -115,12 +117,12 @@ std::string Client::socket_path_from_environment() {
 void Client::connect() {
   // Probe the socket ourselves first: httplib reports only "connection failed", and the user
   // needs to know whether the socket is missing or forbidden.
-  struct stat info {};
+  struct stat info{};
   if (::stat(socket_path_.c_str(), &info) != 0) {
-    throw job_failed("DockerSocketMissing",
-                     "the Docker socket " + socket_path_ + " does not exist",
-                     "mount it into the container (volumes: - /var/run/docker.sock:/var/run/docker.sock) "
-                     "or set DOCKER_HOST=unix:///path/to/docker.sock");
+    throw job_failed(
+        "DockerSocketMissing", "the Docker socket " + socket_path_ + " does not exist",
+        "mount it into the container (volumes: - /var/run/docker.sock:/var/run/docker.sock) "
+        "or set DOCKER_HOST=unix:///path/to/docker.sock");
   }
   const int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_un address{};
@@ -151,7 +153,8 @@ void Client::connect() {
                      "the Docker engine speaks API " + server_max + ", older than the " +
                          std::string(kMinApiVersion) + " Hivekeeper needs (Docker 19.03 or later)",
                      "upgrade the Docker engine");
-  api_version_ = version_less(server_max, kMaxApiVersion) ? server_max : std::string(kMaxApiVersion);
+  api_version_ =
+      version_less(server_max, kMaxApiVersion) ? server_max : std::string(kMaxApiVersion);
   if (version_less(api_version_, server_min)) api_version_ = server_min;
 }
 
@@ -174,7 +177,8 @@ json Client::post_json(const std::string& path, const json& body) const {
 }
 
 std::vector<Container> Client::list_containers(const Filters& filters) const {
-  return parse_container_list(get_json("/containers/json?all=true&filters=" + encode_filters(filters)));
+  return parse_container_list(
+      get_json("/containers/json?all=true&filters=" + encode_filters(filters)));
 }
 
 Container Client::inspect_container(const std::string& name_or_id) const {
@@ -193,7 +197,9 @@ std::vector<Volume> Client::list_volumes(const Filters& filters) const {
 }
 
 std::string Client::create_container(const std::string& name, const json& config) const {
-  return post_json("/containers/create?name=" + percent_encode(name), config).at("Id").get<std::string>();
+  return post_json("/containers/create?name=" + percent_encode(name), config)
+      .at("Id")
+      .get<std::string>();
 }
 
 void Client::remove_container(const std::string& id) const {
@@ -220,8 +226,10 @@ void Client::stream(const std::string& method, const std::string& path, const st
     return true;
   };
   request.content_receiver = [&](const char* data, size_t length, uint64_t, uint64_t) {
-    if (status >= 200 && status < 300) on_data(std::string_view(data, length));
-    else if (error_body.size() < 4096) error_body.append(data, length);
+    if (status >= 200 && status < 300)
+      on_data(std::string_view(data, length));
+    else if (error_body.size() < 4096)
+      error_body.append(data, length);
     return true;
   };
   httplib::Response response;
@@ -238,18 +246,23 @@ void Client::stream(const std::string& method, const std::string& path, const st
                                            " (HTTP " + std::to_string(status) + "): " + message);
   }
   if (!sent)
-    throw engine_unreachable(socket_path_, "the stream of " + path + " broke: " + httplib::to_string(error));
+    throw engine_unreachable(socket_path_,
+                             "the stream of " + path + " broke: " + httplib::to_string(error));
 }
 
 void Client::download_archive(const std::string& container_id, const std::string& path,
                               const DataSink& on_data) const {
-  stream("GET", "/containers/" + container_id + "/archive?path=" + percent_encode(path), "", on_data);
+  stream("GET", "/containers/" + container_id + "/archive?path=" + percent_encode(path), "",
+         on_data);
 }
 
 int Client::exec(const std::string& container_id, const ExecCommand& command,
                  const DataSink& on_stdout, const DataSink& on_stderr) const {
-  json create = {{"AttachStdin", false}, {"AttachStdout", true}, {"AttachStderr", true},
-                 {"Tty", false},         {"Cmd", command.argv}};
+  json create = {{"AttachStdin", false},
+                 {"AttachStdout", true},
+                 {"AttachStderr", true},
+                 {"Tty", false},
+                 {"Cmd", command.argv}};
   if (!command.env.empty()) create["Env"] = command.env;
   if (!command.user.empty()) create["User"] = command.user;
   const std::string exec_id =
@@ -268,9 +281,10 @@ int Client::exec(const std::string& container_id, const ExecCommand& command,
     state = get_json("/exec/" + exec_id + "/json");
   }
   if (state.value("Running", false))
-    throw job_failed("DockerStreamTruncated",
-                     "the output of `" + command.argv.front() + "` ended while it was still running",
-                     "check the engine's log; the connection to the Docker engine broke");
+    throw job_failed(
+        "DockerStreamTruncated",
+        "the output of `" + command.argv.front() + "` ended while it was still running",
+        "check the engine's log; the connection to the Docker engine broke");
   return state.value("ExitCode", -1);
 }
 

@@ -22,7 +22,8 @@ void ExecStreamDemuxer::feed(std::string_view bytes) {
       if (stream_ > 2 || header_[1] != 0 || header_[2] != 0 || header_[3] != 0)
         throw job_failed("DockerProtocolError",
                          "the Docker engine sent an exec stream frame with an unknown header "
-                         "(stream byte " + std::to_string(stream_) + ")",
+                         "(stream byte " +
+                             std::to_string(stream_) + ")",
                          "the exec must run without a TTY; report this with the engine's version");
       payload_left_ = (std::uint32_t{header_[4]} << 24) | (std::uint32_t{header_[5]} << 16) |
                       (std::uint32_t{header_[6]} << 8) | std::uint32_t{header_[7]};
@@ -37,10 +38,17 @@ void ExecStreamDemuxer::feed(std::string_view bytes) {
 }
 
 void ExecStreamDemuxer::finish() const {
-  if (header_filled_ != 0 || payload_left_ != 0)
+  if (header_filled_ != 0)
+    throw job_failed("DockerStreamTruncated",
+                     "the exec output ended inside a frame header (" +
+                         std::to_string(header_filled_) +
+                         " of 8 bytes): the connection to the Docker engine broke",
+                     "check the engine's log (journalctl -u docker or /var/log/dockerd.log)");
+  if (payload_left_ != 0)
     throw job_failed("DockerStreamTruncated",
                      "the exec output ended in the middle of a frame (" +
-                         std::to_string(payload_left_) + " bytes missing): the connection to the "
+                         std::to_string(payload_left_) +
+                         " bytes missing): the connection to the "
                          "Docker engine broke",
                      "check the engine's log (journalctl -u docker or /var/log/dockerd.log)");
 }

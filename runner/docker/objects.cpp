@@ -47,7 +47,8 @@ Container parse_container_inspect(const json& inspect) {
   for (const auto& entry : config.value("Env", json::array())) {
     const std::string text = entry.get<std::string>();
     const auto equals = text.find('=');
-    if (equals != std::string::npos) container.env[text.substr(0, equals)] = text.substr(equals + 1);
+    if (equals != std::string::npos)
+      container.env[text.substr(0, equals)] = text.substr(equals + 1);
   }
   return container;
 }

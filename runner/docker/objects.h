@@ -34,7 +34,7 @@ struct Volume {
 };
 
 std::vector<Container> parse_container_list(const nlohmann::json& list);  // GET /containers/json
-Container parse_container_inspect(const nlohmann::json& inspect);         // GET /containers/{id}/json
-std::vector<Volume> parse_volume_list(const nlohmann::json& list);        // GET /volumes
+Container parse_container_inspect(const nlohmann::json& inspect);   // GET /containers/{id}/json
+std::vector<Volume> parse_volume_list(const nlohmann::json& list);  // GET /volumes
 
 }  // namespace hivekeeper::docker

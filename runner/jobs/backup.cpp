@@ -29,7 +29,9 @@ namespace {
 constexpr const char* kMediaMount = "/hivekeeper-media";
 constexpr std::size_t kStderrKept = 16 * 1024;
 
-unsigned compression_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+unsigned compression_threads() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 std::filesystem::path artifact_path(const BackupPlan& plan, const std::string& file) {
   return plan.output_directory / file;
@@ -42,10 +44,11 @@ struct DatabaseDump {
   postgres::DumpScanner scanner;
 };
 
-DatabaseDump dump_database(const docker::Client& docker, const BackupPlan& plan, ProgressCounter& progress) {
+DatabaseDump dump_database(const docker::Client& docker, const BackupPlan& plan,
+                           ProgressCounter& progress) {
   DatabaseDump dump;
-  dump.writer = std::make_unique<archive::ParallelGzipWriter>(artifact_path(plan, plan.files.database),
-                                                              plan.compression_level, compression_threads());
+  dump.writer = std::make_unique<archive::ParallelGzipWriter>(
+      artifact_path(plan, plan.files.database), plan.compression_level, compression_threads());
   archive::ParallelGzipWriter& writer = *dump.writer;
   std::string errors;
   const int exit_code = docker.exec(
@@ -56,7 +59,8 @@ DatabaseDump dump_database(const docker::Client& docker, const BackupPlan& plan,
         progress.add(bytes.size());
       },
       [&](std::string_view bytes) {
-        if (errors.size() < kStderrKept) errors.append(bytes.substr(0, kStderrKept - errors.size()));
+        if (errors.size() < kStderrKept)
+          errors.append(bytes.substr(0, kStderrKept - errors.size()));
       });
 
   std::string first_error;
@@ -69,22 +73,27 @@ DatabaseDump dump_database(const docker::Client& docker, const BackupPlan& plan,
     }
     start = end + 1;
   }
-  const std::string where = "database " + plan.database.name + " in container " + plan.database_container.name;
+  const std::string where =
+      "database " + plan.database.name + " in container " + plan.database_container.name;
   if (exit_code != 0 || !first_error.empty())
     throw job_failed("DumpFailed",
-                     "pg_dump of " + where + " failed (exit code " + std::to_string(exit_code) + ")" +
-                         (first_error.empty() ? "" : ": " + first_error),
+                     "pg_dump of " + where + " failed (exit code " + std::to_string(exit_code) +
+                         ")" + (first_error.empty() ? "" : ": " + first_error),
                      first_error.find("does not exist") != std::string::npos
                          ? "check spec.database.name / spec.database.user against the container's "
-                           "POSTGRES_DB / POSTGRES_USER (`docker exec " + plan.database_container.name +
-                               " psql -U " + plan.database.user + " -l` lists the databases)"
+                           "POSTGRES_DB / POSTGRES_USER (`docker exec " +
+                               plan.database_container.name + " psql -U " + plan.database.user +
+                               " -l` lists the databases)"
                          : "run the same pg_dump by hand to see the full output: `docker exec " +
-                               plan.database_container.name + " pg_dump -U " + plan.database.user + " " +
-                               plan.database.name + " > /dev/null`");
+                               plan.database_container.name + " pg_dump -U " + plan.database.user +
+                               " " + plan.database.name + " > /dev/null`");
   if (!dump.scanner.complete())
-    throw job_failed("DumpIncomplete", "pg_dump of " + where + " exited 0 but its output is incomplete "
-                                       "(no \"dump complete\" trailer)",
-                     "check the database container's logs: `docker logs " + plan.database_container.name + "`");
+    throw job_failed(
+        "DumpIncomplete",
+        "pg_dump of " + where +
+            " exited 0 but its output is incomplete "
+            "(no \"dump complete\" trailer)",
+        "check the database container's logs: `docker logs " + plan.database_container.name + "`");
   dump.file = writer.finish();
   return dump;
 }
@@ -95,24 +104,26 @@ struct MediaResult {
   archive::MediaArchiveStats stats;
 };
 
-MediaResult archive_media(const docker::Client& docker, const BackupPlan& plan, archive::BytePipe& pipe,
-                          ProgressCounter& progress) {
-  const std::string helper_name = "hivekeeper-media-" + plan.timestamp + "-" + std::to_string(::getpid());
+MediaResult archive_media(const docker::Client& docker, const BackupPlan& plan,
+                          archive::BytePipe& pipe, ProgressCounter& progress) {
+  const std::string helper_name =
+      "hivekeeper-media-" + plan.timestamp + "-" + std::to_string(::getpid());
   const nlohmann::json config = {
       {"Image", plan.database_container.image_id},
       {"Entrypoint", {"true"}},
       {"Cmd", nlohmann::json::array()},
       {"Labels", {{"hivekeeper.io/helper", "media-reader"}, {"hivekeeper.io/job", plan.job_name}}},
       {"NetworkDisabled", true},
-      {"HostConfig", {{"Binds", {plan.media_volume + ":" + kMediaMount + ":ro"}}, {"NetworkMode", "none"}}},
+      {"HostConfig",
+       {{"Binds", {plan.media_volume + ":" + kMediaMount + ":ro"}}, {"NetworkMode", "none"}}},
   };
   // Never started: the engine mounts the volume for the archive request alone.
   const std::string helper = docker.create_container(helper_name, config);
   ScopedCleanup remove_helper([&] { docker.remove_container(helper); });
 
   MediaResult result;
-  result.writer = std::make_unique<archive::ParallelGzipWriter>(artifact_path(plan, plan.files.media),
-                                                                plan.compression_level, compression_threads());
+  result.writer = std::make_unique<archive::ParallelGzipWriter>(
+      artifact_path(plan, plan.files.media), plan.compression_level, compression_threads());
   auto download = std::async(std::launch::async, [&] {
     try {
       docker.download_archive(helper, kMediaMount, [&](std::string_view bytes) {
@@ -142,7 +153,8 @@ status::Artifact to_artifact(const char* kind, const archive::WrittenFile& file)
 
 }  // namespace
 
-void run_backup(const manifest::Manifest& manifest, const docker::Client& docker, status::StatusReporter& status) {
+void run_backup(const manifest::Manifest& manifest, const docker::Client& docker,
+                status::StatusReporter& status) {
   const Discovered found = discover(docker, manifest.backup);
   const BackupPlan plan = plan_backup(manifest, found, Clock::now());
   spdlog::info("backing up database {} from container {} (project {}){}", plan.database.name,
@@ -165,13 +177,15 @@ void run_backup(const manifest::Manifest& manifest, const docker::Client& docker
   archive::BytePipe media_pipe;
   std::future<MediaResult> media;
   if (!plan.media_volume.empty())
-    media = std::async(std::launch::async, [&] { return archive_media(docker, plan, media_pipe, media_progress); });
+    media = std::async(std::launch::async,
+                       [&] { return archive_media(docker, plan, media_pipe, media_progress); });
   DatabaseDump dump;
   try {
     dump = dump_database(docker, plan, database_progress);
   } catch (...) {
     if (media.valid()) {
-      media_pipe.cancel(std::make_exception_ptr(job_failed("Cancelled", "cancelled: the database dump failed")));
+      media_pipe.cancel(
+          std::make_exception_ptr(job_failed("Cancelled", "cancelled: the database dump failed")));
       media.wait();  // its writer abandons the partial archive
     }
     throw;
@@ -194,7 +208,8 @@ void run_backup(const manifest::Manifest& manifest, const docker::Client& docker
   const std::string metadata = backup_metadata(plan, outcome).dump(2) + "\n";
 
   // Everything is written; now move the set into place, metadata last. Should a rename fail or a
-  // signal arrive in between, the files already renamed are removed again: a set is whole or absent.
+  // signal arrive in between, the files already renamed are removed again: a set is whole or
+  // absent.
   std::vector<std::filesystem::path> committed;
   bool complete = false;
   ScopedCleanup undo_partial_set([&] {
@@ -215,14 +230,15 @@ void run_backup(const manifest::Manifest& manifest, const docker::Client& docker
     if (outcome.media_file) job.artifacts.push_back(to_artifact("media", *outcome.media_file));
     archive::Sha256 metadata_sha256;
     metadata_sha256.update(metadata);
-    job.artifacts.push_back({"metadata", metadata_path.string(), metadata.size(), metadata_sha256.hex_digest()});
+    job.artifacts.push_back(
+        {"metadata", metadata_path.string(), metadata.size(), metadata_sha256.hex_digest()});
     job.details["database"] = {{"name", plan.database.name},
                                {"container", plan.database_container.name},
                                {"serverVersion", outcome.server_version},
                                {"tables", outcome.row_counts.size()}};
   });
-  spdlog::info("database: {} compressed into {} ({} tables)", human_bytes(dump.file.bytes), plan.files.database,
-               outcome.row_counts.size());
+  spdlog::info("database: {} compressed into {} ({} tables)", human_bytes(dump.file.bytes),
+               plan.files.database, outcome.row_counts.size());
   if (outcome.media_file)
     spdlog::info("media: {} files, {} compressed into {}", outcome.media_stats.files,
                  human_bytes(outcome.media_file->bytes), plan.files.media);

@@ -40,8 +40,8 @@ docker::Container choose_database_container(const std::vector<docker::Container>
 
 void require_running(const docker::Container& container);
 
-std::string choose_media_volume(const std::vector<docker::Volume>& volumes, const std::string& project,
-                                const std::string& requested);
+std::string choose_media_volume(const std::vector<docker::Volume>& volumes,
+                                const std::string& project, const std::string& requested);
 
 // Manifest first, then the container's POSTGRES_DB / POSTGRES_USER, then the image's defaults.
 DatabaseIdentity resolve_database_identity(const manifest::DatabaseSpec& requested,

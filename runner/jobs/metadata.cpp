@@ -5,7 +5,10 @@ namespace hivekeeper::jobs {
 nlohmann::json backup_metadata(const BackupPlan& plan, const BackupOutcome& outcome) {
   using nlohmann::json;
   auto artifact = [](const char* kind, const archive::WrittenFile& file) {
-    return json{{"kind", kind}, {"file", file.path.filename().string()}, {"bytes", file.bytes}, {"sha256", file.sha256}};
+    return json{{"kind", kind},
+                {"file", file.path.filename().string()},
+                {"bytes", file.bytes},
+                {"sha256", file.sha256}};
   };
   json artifacts = json::array({artifact("database", outcome.database_file)});
   if (outcome.media_file) artifacts.push_back(artifact("media", *outcome.media_file));

@@ -16,8 +16,7 @@ BackupFileNames backup_file_names(const std::string& prefix, manifest::Environme
                                   const std::string& database, const std::string& timestamp) {
   const std::string stem = prefix + "_" + manifest::to_string(environment);
   return {stem + "_db_" + database + "_" + timestamp + ".sql.gz",
-          stem + "_media_" + timestamp + ".tgz",
-          stem + "_" + timestamp + ".json"};
+          stem + "_media_" + timestamp + ".tgz", stem + "_" + timestamp + ".json"};
 }
 
 }  // namespace hivekeeper::jobs

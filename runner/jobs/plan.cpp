@@ -5,7 +5,8 @@
 
 namespace hivekeeper::jobs {
 
-BackupPlan plan_backup(const manifest::Manifest& manifest, const Discovered& found, Clock::time_point now) {
+BackupPlan plan_backup(const manifest::Manifest& manifest, const Discovered& found,
+                       Clock::time_point now) {
   const manifest::BackupSpec& spec = manifest.backup;
   BackupPlan plan;
   plan.job_name = manifest.name;
@@ -13,12 +14,15 @@ BackupPlan plan_backup(const manifest::Manifest& manifest, const Discovered& fou
   plan.project = found.project;
   plan.prefix = !spec.output.prefix.empty() ? spec.output.prefix : found.project;
   if (plan.prefix.empty())
-    throw invalid_input("PrefixUnknown", "no file name prefix: spec.output.prefix is not set and there is no Compose project to default to",
+    throw invalid_input("PrefixUnknown",
+                        "no file name prefix: spec.output.prefix is not set and there is no "
+                        "Compose project to default to",
                         "set spec.output.prefix (or --prefix), e.g. beelab");
   plan.database_container = found.database_container;
   plan.database = found.database;
   if (plan.database.name.find('/') != std::string::npos)
-    throw invalid_input("InvalidDatabaseName", "database name " + plan.database.name + " cannot be part of a file name",
+    throw invalid_input("InvalidDatabaseName",
+                        "database name " + plan.database.name + " cannot be part of a file name",
                         "set spec.database.name");
   plan.pg_dump_options = postgres::pg_dump_options(spec.dump);
   plan.pg_dump_argv = postgres::pg_dump_command(spec.dump, plan.database.name, plan.database.user);

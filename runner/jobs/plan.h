@@ -31,6 +31,7 @@ struct BackupPlan {
   Clock::time_point start;
 };
 
-BackupPlan plan_backup(const manifest::Manifest& manifest, const Discovered& found, Clock::time_point now);
+BackupPlan plan_backup(const manifest::Manifest& manifest, const Discovered& found,
+                       Clock::time_point now);
 
 }  // namespace hivekeeper::jobs

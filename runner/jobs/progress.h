@@ -30,7 +30,8 @@ std::string human_bytes(std::uint64_t bytes);
 
 class ProgressReporter {
  public:
-  ProgressReporter(std::vector<const ProgressCounter*> counters, std::chrono::milliseconds interval);
+  ProgressReporter(std::vector<const ProgressCounter*> counters,
+                   std::chrono::milliseconds interval);
   ~ProgressReporter();
 
  private:

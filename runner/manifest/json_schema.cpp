@@ -1,5 +1,7 @@
 #include "manifest/json_schema.h"
 
+#include "common/text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <regex>
@@ -12,50 +14,44 @@ namespace {
 using nlohmann::json;
 
 const std::set<std::string> kSupportedKeywords = {
-    "$schema", "$id",      "title",    "description", "type",      "properties", "required",
-    "additionalProperties", "enum",    "pattern",     "minLength", "maxLength",  "minimum",
-    "maximum", "items",    "default",  "examples"};
+    "$schema", "$id",        "title",     "description",
+    "type",    "properties", "required",  "additionalProperties",
+    "enum",    "pattern",    "minLength", "maxLength",
+    "minimum", "maximum",    "items",     "default",
+    "examples"};
 
 std::string json_type_name(const json& value) {
   switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "boolean";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "boolean";
     // "got number" reads better than "got integer", and JSON itself has one number type.
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
-    case json::value_t::number_float: return "number";
-    case json::value_t::string: return "string";
-    case json::value_t::array: return "array";
-    case json::value_t::object: return "object";
-    default: return "unknown";
+    case json::value_t::number_float:
+      return "number";
+    case json::value_t::string:
+      return "string";
+    case json::value_t::array:
+      return "array";
+    case json::value_t::object:
+      return "object";
+    default:
+      return "unknown";
   }
 }
 
 bool matches_type(const json& value, const std::string& type) {
   if (type == "number") return value.is_number();
   if (type == "integer")
-    return value.is_number_integer() || (value.is_number_float() && value.get<double>() == std::floor(value.get<double>()));
+    return value.is_number_integer() ||
+           (value.is_number_float() && value.get<double>() == std::floor(value.get<double>()));
   return json_type_name(value) == type;
 }
 
 std::string join_path(const std::string& parent, const std::string& child) {
   return parent.empty() ? child : parent + "." + child;
-}
-
-// Levenshtein distance, for "did you mean" on unknown fields.
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 std::string render_enum(const json& values) {
@@ -80,8 +76,8 @@ class Validator {
       add(path, "expected " + schema["type"].get<std::string>() + ", got " + json_type_name(value));
       return;  // further checks would only repeat the type error
     }
-    if (schema.contains("enum") && std::find(schema["enum"].begin(), schema["enum"].end(), value) ==
-                                       schema["enum"].end()) {
+    if (schema.contains("enum") &&
+        std::find(schema["enum"].begin(), schema["enum"].end(), value) == schema["enum"].end()) {
       add(path, "must be one of " + render_enum(schema["enum"]) + ", got " + value.dump());
     }
     if (value.is_string()) check_string(value.get<std::string>(), schema, path);
@@ -143,19 +139,16 @@ class Validator {
   }
 
   static std::string unknown_field_message(const std::string& name, const json& properties) {
-    std::string best;
-    std::size_t best_distance = 3;  // suggest only close spellings
-    for (const auto& [known, ignored] : properties.items()) {
-      const std::size_t distance = edit_distance(name, known);
-      if (distance < best_distance) best_distance = distance, best = known;
-    }
+    std::vector<std::string> known_fields;
+    for (const auto& [known, ignored] : properties.items()) known_fields.push_back(known);
+    const std::string best = closest_match(name, known_fields);
     std::string message = "unknown field";
-    if (!best.empty()) message += " (did you mean \"" + best + "\"?)";
-    else if (!properties.empty()) {
-      std::string known_fields;
-      for (const auto& [known, ignored] : properties.items())
-        known_fields += (known_fields.empty() ? "" : ", ") + known;
-      message += "; known fields: " + known_fields;
+    if (!best.empty()) {
+      message += " (did you mean \"" + best + "\"?)";
+    } else if (!known_fields.empty()) {
+      std::string list;
+      for (const auto& known : known_fields) list += (list.empty() ? "" : ", ") + known;
+      message += "; known fields: " + list;
     }
     return message;
   }
@@ -171,7 +164,8 @@ std::vector<SchemaViolation> validate_against_schema(const nlohmann::json& docum
 }
 
 std::string format_violation(const SchemaViolation& violation, const LocationLookup& location) {
-  std::string text = (violation.path.empty() ? "(document)" : violation.path) + ": " + violation.message;
+  std::string text =
+      (violation.path.empty() ? "(document)" : violation.path) + ": " + violation.message;
   if (location) {
     const std::string where = location(violation.path);
     if (!where.empty()) text += " (" + where + ")";

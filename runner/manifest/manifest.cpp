@@ -42,7 +42,7 @@ BackupSpec backup_spec_from(const json& spec) {
   backup.database.user = string_at(database, "user");
   const json& dump = spec.contains("dump") ? spec["dump"] : empty;
   backup.dump.clean = dump.value("clean", backup.dump.clean);
-  backup.dump.if_exists = dump.value("ifExists", backup.dump.if_exists);
+  backup.dump.if_exists = dump.value("ifExists", backup.dump.clean);
   backup.dump.no_owner = dump.value("noOwner", backup.dump.no_owner);
   backup.dump.no_privileges = dump.value("noPrivileges", backup.dump.no_privileges);
   backup.dump.exclude_tables = dump.value("excludeTables", std::vector<std::string>{});
@@ -60,8 +60,9 @@ BackupSpec backup_spec_from(const json& spec) {
 std::vector<std::string> semantic_errors(const BackupSpec& backup) {
   std::vector<std::string> errors;
   if (backup.dump.if_exists && !backup.dump.clean)
-    errors.push_back("spec.dump.ifExists: needs spec.dump.clean: true (pg_dump accepts --if-exists "
-                     "only with --clean); set ifExists: false or clean: true");
+    errors.push_back(
+        "spec.dump.ifExists: needs spec.dump.clean: true (pg_dump accepts --if-exists "
+        "only with --clean); set ifExists: false or clean: true");
   return errors;
 }
 
@@ -86,10 +87,10 @@ Manifest parse_manifest(std::string_view text, const std::string& source_name) {
                                : "";
   const json* schema = schema_for_kind(kind);
   if (schema == nullptr) {
-    throw invalid_input("InvalidManifest",
-                        source_name + ": kind " + (kind.empty() ? "is missing" : "\"" + kind + "\" is not known"),
-                        "this runner executes kind: BackupJob with apiVersion: " +
-                            std::string(kApiVersion));
+    throw invalid_input(
+        "InvalidManifest",
+        source_name + ": kind " + (kind.empty() ? "is missing" : "\"" + kind + "\" is not known"),
+        "this runner executes kind: BackupJob with apiVersion: " + std::string(kApiVersion));
   }
 
   const LocationLookup location = [&](const std::string& path) -> std::string {
@@ -105,7 +106,8 @@ Manifest parse_manifest(std::string_view text, const std::string& source_name) {
     errors.push_back(format_violation(violation, location));
   if (!errors.empty()) {
     throw invalid_input("InvalidManifest",
-                        source_name + " is not a valid " + kind + " (" + std::to_string(errors.size()) +
+                        source_name + " is not a valid " + kind + " (" +
+                            std::to_string(errors.size()) +
                             (errors.size() == 1 ? " error):" : " errors):"),
                         "see manifests/schema/ for every field; `hivekeeper validate -f FILE` "
                         "checks a manifest without running it",
@@ -119,7 +121,8 @@ Manifest parse_manifest(std::string_view text, const std::string& source_name) {
   manifest.backup = backup_spec_from(document["spec"]);
   errors = semantic_errors(manifest.backup);
   if (!errors.empty())
-    throw invalid_input("InvalidManifest", source_name + " is not a valid " + kind + ":", "", errors);
+    throw invalid_input("InvalidManifest", source_name + " is not a valid " + kind + ":", "",
+                        errors);
   return manifest;
 }
 

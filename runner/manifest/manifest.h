@@ -71,5 +71,4 @@ Manifest parse_manifest(std::string_view text, const std::string& source_name);
 // Reads PATH, or standard input for "-".
 Manifest load_manifest(const std::string& path);
 
-
 }  // namespace hivekeeper::manifest

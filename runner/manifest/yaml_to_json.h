@@ -1,7 +1,7 @@
 // Turns manifest text (YAML, or JSON, which YAML reads too) into a JSON document, remembering on
-// which line each field stood so that validation errors can point at it. Scalars follow YAML 1.2's
-// core schema: plain true/false, integers, floats and null become typed values, quoted scalars
-// stay strings (so `name: "123"` is a string and `volume: 123` a number).
+// which line each field stood so that validation errors can point at it. Plain scalars become typed
+// values as Kubernetes tooling reads them (true/false and YAML 1.1's yes/no/on/off, integers,
+// floats, null); quoted scalars stay strings (`name: "123"` is a string, `volume: 123` a number).
 #pragma once
 
 #include <map>

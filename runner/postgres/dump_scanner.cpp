@@ -35,14 +35,20 @@ void DumpScanner::feed(std::string_view bytes) {
 void DumpScanner::line(std::string_view text) {
   if (!copy_table_.empty()) {
     // In COPY's text format a row never spans lines: newlines in values are escaped as \n.
-    if (text == kCopyEnd) copy_table_.clear();
-    else ++row_counts_[copy_table_];
+    if (text == kCopyEnd)
+      copy_table_.clear();
+    else
+      ++row_counts_[copy_table_];
     return;
   }
   if (text.starts_with(kCopy) && text.ends_with("FROM stdin;")) {
-    // COPY public.glyphs (id, name) FROM stdin;  — the table name ends at the column list.
-    std::string_view rest = text.substr(kCopy.size());
-    const auto end = rest.find(" (") != std::string_view::npos ? rest.find(" (") : rest.find(' ');
+    // COPY public.glyphs (id, name) FROM stdin;  — the table name ends at the first space outside
+    // double quotes (a quoted name such as public."my table" may hold spaces).
+    const std::string_view rest = text.substr(kCopy.size());
+    bool quoted = false;
+    std::size_t end = 0;
+    for (; end < rest.size() && (quoted || rest[end] != ' '); ++end)
+      if (rest[end] == '"') quoted = !quoted;
     copy_table_ = std::string(rest.substr(0, end));
     row_counts_.try_emplace(copy_table_, 0);
   } else if (text.starts_with(kServerVersion)) {

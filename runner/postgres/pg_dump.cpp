@@ -12,8 +12,8 @@ std::vector<std::string> pg_dump_options(const manifest::DumpSpec& dump) {
   return options;
 }
 
-std::vector<std::string> pg_dump_command(const manifest::DumpSpec& dump, const std::string& database,
-                                         const std::string& user) {
+std::vector<std::string> pg_dump_command(const manifest::DumpSpec& dump,
+                                         const std::string& database, const std::string& user) {
   std::vector<std::string> argv = {"pg_dump"};
   for (auto& option : pg_dump_options(dump)) argv.push_back(std::move(option));
   argv.push_back("--username=" + user);
@@ -22,7 +22,8 @@ std::vector<std::string> pg_dump_command(const manifest::DumpSpec& dump, const s
 }
 
 bool is_pg_dump_error_line(std::string_view line) {
-  return line.find("error:") != std::string_view::npos || line.find("FATAL:") != std::string_view::npos;
+  return line.find("error:") != std::string_view::npos ||
+         line.find("FATAL:") != std::string_view::npos;
 }
 
 }  // namespace hivekeeper::postgres

@@ -16,8 +16,8 @@ namespace hivekeeper::postgres {
 std::vector<std::string> pg_dump_options(const manifest::DumpSpec& dump);
 
 // Full argv: pg_dump OPTIONS --username USER --dbname DB.
-std::vector<std::string> pg_dump_command(const manifest::DumpSpec& dump, const std::string& database,
-                                         const std::string& user);
+std::vector<std::string> pg_dump_command(const manifest::DumpSpec& dump,
+                                         const std::string& database, const std::string& user);
 
 // pg_dump reports failures as "pg_dump: error: ..." lines; warnings and notices are not failures.
 bool is_pg_dump_error_line(std::string_view line);

@@ -10,10 +10,14 @@ namespace hivekeeper::status {
 
 std::string to_string(Phase phase) {
   switch (phase) {
-    case Phase::Pending: return "Pending";
-    case Phase::Running: return "Running";
-    case Phase::Succeeded: return "Succeeded";
-    case Phase::Failed: return "Failed";
+    case Phase::Pending:
+      return "Pending";
+    case Phase::Running:
+      return "Running";
+    case Phase::Succeeded:
+      return "Succeeded";
+    case Phase::Failed:
+      return "Failed";
   }
   return "Unknown";
 }
@@ -21,7 +25,8 @@ std::string to_string(Phase phase) {
 void set_condition(std::vector<Condition>& conditions, Condition condition) {
   for (auto& existing : conditions) {
     if (existing.type != condition.type) continue;
-    if (existing.status == condition.status) condition.last_transition_time = existing.last_transition_time;
+    if (existing.status == condition.status)
+      condition.last_transition_time = existing.last_transition_time;
     existing = std::move(condition);
     return;
   }
@@ -36,8 +41,10 @@ nlohmann::json render(const nlohmann::json& manifest, const JobStatus& status) {
   if (!status.message.empty()) block["message"] = status.message;
   block["artifacts"] = nlohmann::json::array();
   for (const auto& artifact : status.artifacts)
-    block["artifacts"].push_back(
-        {{"kind", artifact.kind}, {"path", artifact.path}, {"bytes", artifact.bytes}, {"sha256", artifact.sha256}});
+    block["artifacts"].push_back({{"kind", artifact.kind},
+                                  {"path", artifact.path},
+                                  {"bytes", artifact.bytes},
+                                  {"sha256", artifact.sha256}});
   block["conditions"] = nlohmann::json::array();
   for (const auto& condition : status.conditions)
     block["conditions"].push_back({{"type", condition.type},
@@ -50,7 +57,8 @@ nlohmann::json render(const nlohmann::json& manifest, const JobStatus& status) {
   return document;
 }
 
-std::string summary_line(const std::string& kind, const std::string& name, const JobStatus& status) {
+std::string summary_line(const std::string& kind, const std::string& name,
+                         const JobStatus& status) {
   std::string line = kind + " " + name + " " + to_string(status.phase);
   if (status.phase == Phase::Succeeded) {
     std::uint64_t bytes = 0;

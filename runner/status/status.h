@@ -47,7 +47,7 @@ void set_condition(std::vector<Condition>& conditions, Condition condition);
 
 nlohmann::json render(const nlohmann::json& manifest, const JobStatus& status);
 
-// "BackupJob nightly Succeeded in 12.3 s: 2 artifacts, 812.4 MiB"
+// "BackupJob nightly Succeeded: 3 artifacts, 851968 bytes (completed in 12.3 s)"
 std::string summary_line(const std::string& kind, const std::string& name, const JobStatus& status);
 
 class StatusReporter {

@@ -79,7 +79,8 @@ TEST(InvalidManifests, EachFailsWithTheErrorsItsFileLists) {
     const auto expected = lines_of(read_file(expected_path));
     ASSERT_FALSE(expected.empty()) << expected_path << " lists no errors";
 
-    const auto error = error_from([&] { parse_manifest(read_file(path), path.filename().string()); });
+    const auto error =
+        error_from([&] { parse_manifest(read_file(path), path.filename().string()); });
     ASSERT_TRUE(error.has_value()) << "the manifest was accepted";
     EXPECT_EQ(error->reason(), "InvalidManifest");
     EXPECT_EQ(error->exit_code(), 2);

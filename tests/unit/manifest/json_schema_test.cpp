@@ -53,13 +53,15 @@ TEST(ValidateAgainstSchema, TypeErrorHidesTheOtherChecksOfThatValue) {
 TEST(ValidateAgainstSchema, EnumListsTheAllowedValues) {
   EXPECT_THAT(violations(json("staging"), json{{"enum", {"dev", "prod"}}}),
               ElementsAre("(document): must be one of dev, prod, got \"staging\""));
-  EXPECT_THAT(violations(json(3), json{{"enum", {1, 2}}}), ElementsAre("(document): must be one of 1, 2, got 3"));
+  EXPECT_THAT(violations(json(3), json{{"enum", {1, 2}}}),
+              ElementsAre("(document): must be one of 1, 2, got 3"));
   EXPECT_THAT(violations(json("prod"), json{{"enum", {"dev", "prod"}}}), IsEmpty());
 }
 
 TEST(ValidateAgainstSchema, PatternMismatchQuotesTheValue) {
   const json schema = {{"type", "string"}, {"pattern", "^[a-z]+$"}};
-  EXPECT_THAT(violations(json("ab_c"), schema), ElementsAre("(document): \"ab_c\" does not match ^[a-z]+$"));
+  EXPECT_THAT(violations(json("ab_c"), schema),
+              ElementsAre("(document): \"ab_c\" does not match ^[a-z]+$"));
   EXPECT_THAT(violations(json("abc"), schema), IsEmpty());
 }
 
@@ -78,37 +80,46 @@ TEST(ValidateAgainstSchema, MinimumAndMaximumAreInclusive) {
 TEST(ValidateAgainstSchema, MinLengthSaysEmptyForTheEmptyString) {
   const json schema = {{"type", "string"}, {"minLength", 3}};
   EXPECT_THAT(violations(json(""), schema), ElementsAre("(document): must not be empty"));
-  EXPECT_THAT(violations(json("ab"), schema), ElementsAre("(document): must be at least 3 characters"));
+  EXPECT_THAT(violations(json("ab"), schema),
+              ElementsAre("(document): must be at least 3 characters"));
   EXPECT_THAT(violations(json("abc"), schema), IsEmpty());
 }
 
 TEST(ValidateAgainstSchema, MaxLength) {
-  EXPECT_THAT(violations(json("abcd"), json{{"maxLength", 3}}), ElementsAre("(document): must be at most 3 characters"));
+  EXPECT_THAT(violations(json("abcd"), json{{"maxLength", 3}}),
+              ElementsAre("(document): must be at most 3 characters"));
   EXPECT_THAT(violations(json("abc"), json{{"maxLength", 3}}), IsEmpty());
 }
 
 TEST(ValidateAgainstSchema, ItemPathsCarryTheIndex) {
-  const json schema = json::parse(R"({"type": "object", "properties": {"spec": {"type": "object", "properties":
+  const json schema =
+      json::parse(R"({"type": "object", "properties": {"spec": {"type": "object", "properties":
       {"dump": {"type": "object", "properties": {"excludeTables": {"type": "array",
         "items": {"type": "string", "minLength": 1}}}}}}}})");
-  EXPECT_THAT(violations(json::parse(R"({"spec": {"dump": {"excludeTables": ["audit", "", true]}}})"), schema),
-              ElementsAre("spec.dump.excludeTables[1]: must not be empty",
-                          "spec.dump.excludeTables[2]: expected string, got boolean"));
+  EXPECT_THAT(
+      violations(json::parse(R"({"spec": {"dump": {"excludeTables": ["audit", "", true]}}})"),
+                 schema),
+      ElementsAre("spec.dump.excludeTables[1]: must not be empty",
+                  "spec.dump.excludeTables[2]: expected string, got boolean"));
 }
 
 TEST(ValidateAgainstSchema, RequiredFieldsAreReportedUnderTheirParent) {
   const json schema = json::parse(R"({"type": "object", "required": ["spec"], "properties": {"spec":
       {"type": "object", "required": ["environment", "target"]}}})");
   EXPECT_THAT(violations(json::parse(R"({"spec": {}})"), schema),
-              ElementsAre("spec.environment: required field is missing", "spec.target: required field is missing"));
+              ElementsAre("spec.environment: required field is missing",
+                          "spec.target: required field is missing"));
   EXPECT_THAT(violations(json::object(), schema), ElementsAre("spec: required field is missing"));
 }
 
 TEST(ValidateAgainstSchema, AdditionalPropertiesAsSchemaChecksEveryExtraField) {
   const json schema = json::parse(R"({"type": "object", "properties": {"labels": {"type": "object",
       "additionalProperties": {"type": "string"}}}})");
-  EXPECT_THAT(violations(json::parse(R"({"labels": {"app": "beelab", "tier": ["web"], "on": false}})"), schema),
-              ElementsAre("labels.on: expected string, got boolean", "labels.tier: expected string, got array"));
+  EXPECT_THAT(
+      violations(json::parse(R"({"labels": {"app": "beelab", "tier": ["web"], "on": false}})"),
+                 schema),
+      ElementsAre("labels.on: expected string, got boolean",
+                  "labels.tier: expected string, got array"));
 }
 
 TEST(ValidateAgainstSchema, AdditionalPropertiesFalseSuggestsACloseName) {
@@ -121,7 +132,8 @@ TEST(ValidateAgainstSchema, AdditionalPropertiesFalseSuggestsACloseName) {
 }
 
 TEST(ValidateAgainstSchema, AdditionalPropertiesDefaultToAllowed) {
-  EXPECT_THAT(violations(json::parse(R"({"anything": [1, 2]})"), json{{"type", "object"}}), IsEmpty());
+  EXPECT_THAT(violations(json::parse(R"({"anything": [1, 2]})"), json{{"type", "object"}}),
+              IsEmpty());
 }
 
 TEST(ValidateAgainstSchema, UnsupportedKeywordIsAProgrammingError) {
@@ -134,7 +146,8 @@ TEST(ValidateAgainstSchema, UnsupportedKeywordIsAProgrammingError) {
 }
 
 TEST(ValidateAgainstSchema, UnsupportedKeywordInANestedSchemaIsAProgrammingError) {
-  const json schema = json::parse(R"({"type": "object", "properties": {"a": {"oneOf": [{"type": "string"}]}}})");
+  const json schema =
+      json::parse(R"({"type": "object", "properties": {"a": {"oneOf": [{"type": "string"}]}}})");
   EXPECT_THROW(validate_against_schema(json::parse(R"({"a": "x"})"), schema), std::logic_error);
 }
 
@@ -151,21 +164,24 @@ TEST(FormatViolation, AppendsTheLocationWhenKnown) {
 // schema here instead, with a null value, so that each one at least reports its type.
 void visit_subschemas(const json& schema, const std::string& where, int& visited) {
   ++visited;
-  const auto result = validate_against_schema(json(nullptr), schema);  // throws on an unknown keyword
+  const auto result =
+      validate_against_schema(json(nullptr), schema);  // throws on an unknown keyword
   if (schema.contains("type")) {
-    EXPECT_EQ(result.size(), 1u) << where;
-    if (!result.empty())
-      EXPECT_EQ(result[0].message, "expected " + schema["type"].get<std::string>() + ", got null") << where;
+    ASSERT_EQ(result.size(), 1u) << where;
+    EXPECT_EQ(result[0].message, "expected " + schema["type"].get<std::string>() + ", got null")
+        << where;
   }
   if (schema.contains("properties"))
-    for (const auto& [name, child] : schema["properties"].items()) visit_subschemas(child, where + "." + name, visited);
+    for (const auto& [name, child] : schema["properties"].items())
+      visit_subschemas(child, where + "." + name, visited);
   if (schema.contains("items")) visit_subschemas(schema["items"], where + "[]", visited);
   if (schema.contains("additionalProperties") && schema["additionalProperties"].is_object())
     visit_subschemas(schema["additionalProperties"], where + ".*", visited);
 }
 
 TEST(ValidateAgainstSchema, EverySubschemaOfTheBackupJobSchemaUsesOnlySupportedKeywords) {
-  std::ifstream file(std::string(HIVEKEEPER_SOURCE_DIR) + "/manifests/schema/backupjob.schema.json");
+  std::ifstream file(std::string(HIVEKEEPER_SOURCE_DIR) +
+                     "/manifests/schema/backupjob.schema.json");
   ASSERT_TRUE(file.is_open());
   const json schema = json::parse(file);
   int visited = 0;

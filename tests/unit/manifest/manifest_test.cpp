@@ -23,10 +23,13 @@ constexpr const char* kHead =
     "spec:\n"
     "  environment: prod\n";
 
-std::string with_spec(const std::string& more) { return std::string(kHead) + more; }
+std::string with_spec(const std::string& more) {
+  return std::string(kHead) + more;
+}
 
 constexpr const char* kSchemaHint =
-    "see manifests/schema/ for every field; `hivekeeper validate -f FILE` checks a manifest without "
+    "see manifests/schema/ for every field; `hivekeeper validate -f FILE` checks a manifest "
+    "without "
     "running it";
 
 // The details of the InvalidManifest error that parsing `text` raises; fails the test otherwise.
@@ -118,14 +121,16 @@ TEST(ParseManifest, JsonIsReadLikeYaml) {
 }
 
 TEST(ParseManifest, DocumentIsKeptAsWrittenForTheStatusEcho) {
-  const Manifest manifest = parse_manifest(with_spec("  media:\n    enabled: true\n"), "backup.yaml");
+  const Manifest manifest =
+      parse_manifest(with_spec("  media:\n    enabled: true\n"), "backup.yaml");
   EXPECT_EQ(manifest.document, nlohmann::json::parse(R"({"apiVersion": "hivekeeper.io/v1",
       "kind": "BackupJob", "metadata": {"name": "nightly-prod"},
       "spec": {"environment": "prod", "media": {"enabled": true}}})"));
 }
 
 TEST(ParseManifest, QuotedDigitsAreAString) {
-  const Manifest manifest = parse_manifest(with_spec("  media:\n    volume: \"123\"\n"), "backup.yaml");
+  const Manifest manifest =
+      parse_manifest(with_spec("  media:\n    volume: \"123\"\n"), "backup.yaml");
   EXPECT_EQ(manifest.backup.media.volume, "123");
 }
 
@@ -135,7 +140,8 @@ TEST(ParseManifest, PlainDigitsAreANumberWhereAStringIsExpected) {
 }
 
 TEST(ParseManifest, SchemaErrorHasMessageDetailsAndHint) {
-  const auto error = error_from([] { parse_manifest(with_spec("  medai:\n    enabled: true\n"), "backup.yaml"); });
+  const auto error =
+      error_from([] { parse_manifest(with_spec("  medai:\n    enabled: true\n"), "backup.yaml"); });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->kind(), ErrorKind::invalid_input);
   EXPECT_EQ(error->exit_code(), 2);
@@ -145,60 +151,72 @@ TEST(ParseManifest, SchemaErrorHasMessageDetailsAndHint) {
   EXPECT_EQ(error->describe(),
             "backup.yaml is not a valid BackupJob (1 error):\n"
             "  spec.medai: unknown field (did you mean \"media\"?) (line 7)\n"
-            "hint: " + std::string(kSchemaHint));
+            "hint: " +
+                std::string(kSchemaHint));
 }
 
 TEST(ParseManifest, UnknownFieldFarFromAnyKnownOneListsTheKnownFields) {
-  EXPECT_THAT(field_errors(with_spec("  media:\n    compress: true\n")),
-              ElementsAre("spec.media.compress: unknown field; known fields: enabled, volume (line 8)"));
+  EXPECT_THAT(
+      field_errors(with_spec("  media:\n    compress: true\n")),
+      ElementsAre("spec.media.compress: unknown field; known fields: enabled, volume (line 8)"));
 }
 
 TEST(ParseManifest, MissingRequiredFieldPointsAtItsParent) {
-  EXPECT_THAT(field_errors("apiVersion: hivekeeper.io/v1\nkind: BackupJob\nmetadata:\n  name: x\nspec:\n"
-                           "  media:\n    enabled: true\n"),
-              ElementsAre("spec.environment: required field is missing (line 5)"));
+  EXPECT_THAT(
+      field_errors("apiVersion: hivekeeper.io/v1\nkind: BackupJob\nmetadata:\n  name: x\nspec:\n"
+                   "  media:\n    enabled: true\n"),
+      ElementsAre("spec.environment: required field is missing (line 5)"));
 }
 
 TEST(ParseManifest, MissingTopLevelFieldHasNoLine) {
-  EXPECT_THAT(field_errors("apiVersion: hivekeeper.io/v1\nkind: BackupJob\nspec:\n  environment: dev\n"),
-              ElementsAre("metadata: required field is missing"));
+  EXPECT_THAT(
+      field_errors("apiVersion: hivekeeper.io/v1\nkind: BackupJob\nspec:\n  environment: dev\n"),
+      ElementsAre("metadata: required field is missing"));
 }
 
 TEST(ParseManifest, EnvironmentOutsideTheEnumIsRejected) {
-  EXPECT_THAT(field_errors("apiVersion: hivekeeper.io/v1\nkind: BackupJob\nmetadata:\n  name: x\nspec:\n"
-                           "  environment: staging\n"),
-              ElementsAre("spec.environment: must be one of dev, prod, got \"staging\" (line 6)"));
+  EXPECT_THAT(
+      field_errors("apiVersion: hivekeeper.io/v1\nkind: BackupJob\nmetadata:\n  name: x\nspec:\n"
+                   "  environment: staging\n"),
+      ElementsAre("spec.environment: must be one of dev, prod, got \"staging\" (line 6)"));
 }
 
 TEST(ParseManifest, WrongApiVersionIsRejected) {
-  EXPECT_THAT(field_errors("apiVersion: hivekeeper.io/v2\nkind: BackupJob\nmetadata:\n  name: x\nspec:\n"
-                           "  environment: dev\n"),
-              ElementsAre("apiVersion: must be one of hivekeeper.io/v1, got \"hivekeeper.io/v2\" (line 1)"));
+  EXPECT_THAT(
+      field_errors("apiVersion: hivekeeper.io/v2\nkind: BackupJob\nmetadata:\n  name: x\nspec:\n"
+                   "  environment: dev\n"),
+      ElementsAre(
+          "apiVersion: must be one of hivekeeper.io/v1, got \"hivekeeper.io/v2\" (line 1)"));
 }
 
 TEST(ParseManifest, UnknownKindIsRejectedBeforeTheSchema) {
   const auto error = error_from([] {
-    parse_manifest("apiVersion: hivekeeper.io/v1\nkind: RestoreJob\nmetadata:\n  name: x\n", "restore.yaml");
+    parse_manifest("apiVersion: hivekeeper.io/v1\nkind: RestoreJob\nmetadata:\n  name: x\n",
+                   "restore.yaml");
   });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "InvalidManifest");
   EXPECT_EQ(error->exit_code(), 2);
   EXPECT_STREQ(error->what(), "restore.yaml: kind \"RestoreJob\" is not known");
-  EXPECT_EQ(error->hint(), "this runner executes kind: BackupJob with apiVersion: hivekeeper.io/v1");
+  EXPECT_EQ(error->hint(),
+            "this runner executes kind: BackupJob with apiVersion: hivekeeper.io/v1");
   EXPECT_THAT(error->details(), IsEmpty());
 }
 
 TEST(ParseManifest, MissingKindIsRejected) {
-  const auto error = error_from([] { parse_manifest("apiVersion: hivekeeper.io/v1\nmetadata:\n  name: x\n", "a.yaml"); });
+  const auto error = error_from(
+      [] { parse_manifest("apiVersion: hivekeeper.io/v1\nmetadata:\n  name: x\n", "a.yaml"); });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "InvalidManifest");
   EXPECT_STREQ(error->what(), "a.yaml: kind is missing");
 }
 
 TEST(ParseManifest, NameMustBeADnsLabel) {
-  EXPECT_THAT(field_errors("apiVersion: hivekeeper.io/v1\nkind: BackupJob\nmetadata:\n  name: Nightly_Prod\n"
-                           "spec:\n  environment: prod\n"),
-              ElementsAre("metadata.name: \"Nightly_Prod\" does not match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ (line 4)"));
+  EXPECT_THAT(field_errors(
+                  "apiVersion: hivekeeper.io/v1\nkind: BackupJob\nmetadata:\n  name: Nightly_Prod\n"
+                  "spec:\n  environment: prod\n"),
+              ElementsAre("metadata.name: \"Nightly_Prod\" does not match "
+                          "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ (line 4)"));
 }
 
 TEST(ParseManifest, NameLongerThan63CharactersIsRejected) {
@@ -224,24 +242,27 @@ TEST(ParseManifest, FractionalCompressionLevelIsNotAnInteger) {
 
 TEST(ParseManifest, EveryProblemIsReportedAtOnce) {
   const auto error = error_from([] {
-    parse_manifest("apiVersion: hivekeeper.io/v1\n"
-                   "kind: BackupJob\n"
-                   "metadata:\n"
-                   "  name: Bad_Name\n"
-                   "spec:\n"
-                   "  environment: staging\n"
-                   "  medai: {}\n"
-                   "  dump:\n"
-                   "    compressionLevel: 12\n",
-                   "backup.yaml");
+    parse_manifest(
+        "apiVersion: hivekeeper.io/v1\n"
+        "kind: BackupJob\n"
+        "metadata:\n"
+        "  name: Bad_Name\n"
+        "spec:\n"
+        "  environment: staging\n"
+        "  medai: {}\n"
+        "  dump:\n"
+        "    compressionLevel: 12\n",
+        "backup.yaml");
   });
   ASSERT_TRUE(error.has_value());
   EXPECT_STREQ(error->what(), "backup.yaml is not a valid BackupJob (4 errors):");
-  EXPECT_THAT(error->details(),
-              ElementsAre("metadata.name: \"Bad_Name\" does not match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ (line 4)",
-                          "spec.dump.compressionLevel: must be at most 9, got 12 (line 9)",
-                          "spec.environment: must be one of dev, prod, got \"staging\" (line 6)",
-                          "spec.medai: unknown field (did you mean \"media\"?) (line 7)"));
+  EXPECT_THAT(
+      error->details(),
+      ElementsAre(
+          "metadata.name: \"Bad_Name\" does not match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ (line 4)",
+          "spec.dump.compressionLevel: must be at most 9, got 12 (line 9)",
+          "spec.environment: must be one of dev, prod, got \"staging\" (line 6)",
+          "spec.medai: unknown field (did you mean \"media\"?) (line 7)"));
 }
 
 TEST(ParseManifest, IfExistsWithoutCleanIsASemanticError) {
@@ -252,16 +273,19 @@ TEST(ParseManifest, IfExistsWithoutCleanIsASemanticError) {
   EXPECT_EQ(error->reason(), "InvalidManifest");
   EXPECT_EQ(error->exit_code(), 2);
   EXPECT_STREQ(error->what(), "backup.yaml is not a valid BackupJob:");
-  EXPECT_THAT(error->details(),
-              ElementsAre("spec.dump.ifExists: needs spec.dump.clean: true (pg_dump accepts --if-exists only "
-                          "with --clean); set ifExists: false or clean: true"));
+  EXPECT_THAT(
+      error->details(),
+      ElementsAre(
+          "spec.dump.ifExists: needs spec.dump.clean: true (pg_dump accepts --if-exists only "
+          "with --clean); set ifExists: false or clean: true"));
 }
 
 // ifExists is documented as "default true; needs clean": a user who only turns clean off has not
 // asked for --if-exists, so the default must not turn into an error they did not write.
 TEST(ParseManifest, CleanFalseAloneIsValidAndDropsIfExists) {
   const auto error = error_from([] {
-    const Manifest manifest = parse_manifest(with_spec("  dump:\n    clean: false\n"), "backup.yaml");
+    const Manifest manifest =
+        parse_manifest(with_spec("  dump:\n    clean: false\n"), "backup.yaml");
     EXPECT_FALSE(manifest.backup.dump.clean);
     EXPECT_FALSE(manifest.backup.dump.if_exists);
   });
@@ -270,12 +294,15 @@ TEST(ParseManifest, CleanFalseAloneIsValidAndDropsIfExists) {
 
 TEST(ParseManifest, UnparsableYamlNamesLineAndColumn) {
   const auto error = error_from([] {
-    parse_manifest("apiVersion: hivekeeper.io/v1\nkind: BackupJob\nmetadata:\n  name: [nightly\n", "backup.yaml");
+    parse_manifest("apiVersion: hivekeeper.io/v1\nkind: BackupJob\nmetadata:\n  name: [nightly\n",
+                   "backup.yaml");
   });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "InvalidManifest");
   EXPECT_EQ(error->exit_code(), 2);
-  EXPECT_STREQ(error->what(), "backup.yaml is not valid YAML or JSON: end of sequence flow not found (line 5, column 1)");
+  EXPECT_STREQ(
+      error->what(),
+      "backup.yaml is not valid YAML or JSON: end of sequence flow not found (line 5, column 1)");
   EXPECT_EQ(error->hint(), "check the indentation and quoting around that line");
 }
 
@@ -284,11 +311,13 @@ TEST(ParseManifest, DocumentThatIsNotAMappingIsRejected) {
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "InvalidManifest");
   EXPECT_STREQ(error->what(),
-               "backup.yaml does not hold a manifest (expected a mapping with apiVersion, kind, metadata and spec)");
+               "backup.yaml does not hold a manifest (expected a mapping with apiVersion, kind, "
+               "metadata and spec)");
 }
 
 TEST(ParseManifest, DuplicateKeyIsRejectedWithItsLine) {
-  const auto error = error_from([] { parse_manifest(with_spec("  environment: dev\n"), "backup.yaml"); });
+  const auto error =
+      error_from([] { parse_manifest(with_spec("  environment: dev\n"), "backup.yaml"); });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "InvalidManifest");
   EXPECT_EQ(error->exit_code(), 2);
@@ -298,7 +327,8 @@ TEST(ParseManifest, DuplicateKeyIsRejectedWithItsLine) {
 // Every other manifest error starts with the file's name; with several manifests in a directory
 // the user must be told which one holds the duplicate.
 TEST(ParseManifest, DuplicateKeyErrorNamesTheFile) {
-  const auto error = error_from([] { parse_manifest(with_spec("  environment: dev\n"), "backup.yaml"); });
+  const auto error =
+      error_from([] { parse_manifest(with_spec("  environment: dev\n"), "backup.yaml"); });
   ASSERT_TRUE(error.has_value());
   EXPECT_STREQ(error->what(), "backup.yaml: field spec.environment is given twice (line 7)");
 }
@@ -308,7 +338,8 @@ TEST(LoadManifest, MissingFileIsManifestNotFound) {
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "ManifestNotFound");
   EXPECT_EQ(error->exit_code(), 2);
-  EXPECT_STREQ(error->what(), "cannot read manifest /nonexistent/backup.yaml: No such file or directory");
+  EXPECT_STREQ(error->what(),
+               "cannot read manifest /nonexistent/backup.yaml: No such file or directory");
   EXPECT_EQ(error->hint(), "pass the manifest's path with -f, or - to read it from standard input");
 }
 

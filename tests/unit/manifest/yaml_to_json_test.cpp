@@ -11,7 +11,9 @@ namespace {
 using hivekeeper::testing::error_from;
 using nlohmann::json;
 
-json value_of(const std::string& yaml) { return parse_yaml_or_json(yaml, "test.yaml").value["v"]; }
+json value_of(const std::string& yaml) {
+  return parse_yaml_or_json(yaml, "test.yaml").value["v"];
+}
 
 TEST(ParseYamlOrJson, QuotedScalarsStayStrings) {
   EXPECT_EQ(value_of("v: \"123\""), json("123"));
@@ -31,9 +33,14 @@ TEST(ParseYamlOrJson, PlainScalarsFollowTheCoreSchema) {
   EXPECT_EQ(value_of("v:"), json(nullptr));
 }
 
-TEST(ParseYamlOrJson, Yaml11BooleansAreStrings) {
-  EXPECT_EQ(value_of("v: yes"), json("yes"));
-  EXPECT_EQ(value_of("v: off"), json("off"));
+// As kubectl and PyYAML read them: `enabled: yes` is meant as a boolean.
+TEST(ParseYamlOrJson, Yaml11YesNoOnOffAreBooleans) {
+  EXPECT_EQ(value_of("v: yes"), json(true));
+  EXPECT_EQ(value_of("v: On"), json(true));
+  EXPECT_EQ(value_of("v: NO"), json(false));
+  EXPECT_EQ(value_of("v: off"), json(false));
+  EXPECT_EQ(value_of("v: \"yes\""), json("yes"));
+  EXPECT_EQ(value_of("v: y"), json("y"));
 }
 
 TEST(ParseYamlOrJson, IntegerTooLargeForANumberStaysAString) {
@@ -41,7 +48,8 @@ TEST(ParseYamlOrJson, IntegerTooLargeForANumberStaysAString) {
 }
 
 TEST(ParseYamlOrJson, RemembersTheLineOfEveryField) {
-  const SourceDocument document = parse_yaml_or_json("a: 1\nb:\n  c:\n    - x\n    - y\n", "test.yaml");
+  const SourceDocument document =
+      parse_yaml_or_json("a: 1\nb:\n  c:\n    - x\n    - y\n", "test.yaml");
   EXPECT_EQ(document.lines.at("a"), 1);
   EXPECT_EQ(document.lines.at("b"), 2);
   EXPECT_EQ(document.lines.at("b.c"), 3);
@@ -55,11 +63,13 @@ TEST(ParseYamlOrJson, ReadsJson) {
 }
 
 TEST(ParseYamlOrJson, SyntaxErrorNamesSourceLineAndColumn) {
-  const auto error = error_from([] { parse_yaml_or_json("a: 1\nb: \"open\n", "test.yaml"); });
+  const auto error =
+      error_from([] { parse_yaml_or_json("a: 1\nkey: value: other\n", "test.yaml"); });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "InvalidManifest");
   EXPECT_EQ(error->exit_code(), 2);
-  EXPECT_STREQ(error->what(), "test.yaml is not valid YAML or JSON: end of string not found (line 2, column 4)");
+  EXPECT_STREQ(error->what(),
+               "test.yaml is not valid YAML or JSON: illegal map value (line 2, column 11)");
 }
 
 }  // namespace

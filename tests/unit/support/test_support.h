@@ -32,7 +32,8 @@ std::optional<Error> error_from(Action&& action) {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "hivekeeper-unit-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "hivekeeper-unit-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }

@@ -1,0 +1,115 @@
+// AtomicFile: a file appears under its final name complete or not at all; its hidden temporary
+// goes away on destruction and on the interrupt path.
+#include "archive/atomic_file.h"
+
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+namespace hivekeeper::archive {
+namespace {
+
+using hivekeeper::testing::error_from;
+using hivekeeper::testing::read_file;
+using hivekeeper::testing::TempDir;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+TEST(AtomicFile, WritesUnderAHiddenTemporaryNameInTheSameDirectory) {
+  TempDir dir;
+  AtomicFile file(dir / "beelab_prod_2026-11-24_031500.json");
+  const std::string expected =
+      ".beelab_prod_2026-11-24_031500.json.partial-" + std::to_string(::getpid());
+  EXPECT_EQ(file.temporary_path(), dir / expected);
+  EXPECT_EQ(file.final_path(), dir / "beelab_prod_2026-11-24_031500.json");
+  file.write("{}", 2);
+  EXPECT_THAT(dir.names(), ElementsAre(expected));
+  EXPECT_EQ(read_file(file.temporary_path()), "{}");
+}
+
+TEST(AtomicFile, DestroyedWithoutCommitLeavesNothing) {
+  TempDir dir;
+  {
+    AtomicFile file(dir / "dump.sql.gz");
+    file.write("partial", 7);
+    ASSERT_EQ(dir.names().size(), 1u);
+  }
+  EXPECT_THAT(dir.names(), IsEmpty());
+}
+
+TEST(AtomicFile, CommitRenamesIntoPlace) {
+  TempDir dir;
+  {
+    AtomicFile file(dir / "dump.sql.gz");
+    file.write("first ", 6);
+    file.write("second", 6);
+    file.commit();
+    EXPECT_THAT(dir.names(), ElementsAre("dump.sql.gz"));
+  }
+  // The destructor after a commit must not remove the committed file.
+  EXPECT_THAT(dir.names(), ElementsAre("dump.sql.gz"));
+  EXPECT_EQ(read_file(dir / "dump.sql.gz"), "first second");
+}
+
+TEST(AtomicFile, CommitReplacesAnExistingFile) {
+  TempDir dir;
+  write_file_atomically(dir / "status.json", "old");
+  AtomicFile file(dir / "status.json");
+  file.write("new", 3);
+  EXPECT_EQ(read_file(dir / "status.json"), "old");  // readers see the old file until the commit
+  file.commit();
+  EXPECT_EQ(read_file(dir / "status.json"), "new");
+}
+
+TEST(AtomicFile, MissingDirectoryIsOutputWriteFailed) {
+  const std::string temporary = "/nonexistent-dir/.x.json.partial-" + std::to_string(::getpid());
+  const auto error = error_from([] { AtomicFile file("/nonexistent-dir/x.json"); });
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->reason(), "OutputWriteFailed");
+  EXPECT_EQ(error->exit_code(), 1);
+  EXPECT_EQ(std::string(error->what()),
+            "cannot create " + temporary + ": No such file or directory");
+  EXPECT_EQ(error->hint(), "check that the directory exists and is writable");
+}
+
+TEST(WriteFileAtomically, WritesTheWholeContentAndNoTemporary) {
+  TempDir dir;
+  const std::string content(100000, 'z');
+  write_file_atomically(dir / "metadata.json", content);
+  EXPECT_THAT(dir.names(), ElementsAre("metadata.json"));
+  EXPECT_EQ(read_file(dir / "metadata.json"), content);
+}
+
+TEST(RemoveRegisteredTemporaries, RemovesOpenTemporariesButNotCommittedFiles) {
+  TempDir dir;
+  write_file_atomically(dir / "done.json", "{}");
+  AtomicFile open_file(dir / "dump.sql.gz");
+  open_file.write("abc", 3);
+  ASSERT_TRUE(std::filesystem::exists(open_file.temporary_path()));
+  remove_registered_temporaries();
+  EXPECT_FALSE(std::filesystem::exists(open_file.temporary_path()));
+  EXPECT_THAT(dir.names(), ElementsAre("done.json"));
+}
+
+// The registry has a fixed number of slots; files that are gone must give theirs back, or a long
+// run would leave later temporaries unregistered and an interrupt would leave them behind.
+TEST(RemoveRegisteredTemporaries, SlotsOfFinishedFilesAreReused) {
+  TempDir dir;
+  for (int i = 0; i < 100; ++i) {
+    if (i % 2 == 0) {
+      AtomicFile abandoned(dir / ("abandoned-" + std::to_string(i)));
+    } else {
+      write_file_atomically(dir / "status.json", std::to_string(i));
+    }
+  }
+  AtomicFile open_file(dir / "dump.sql.gz");
+  remove_registered_temporaries();
+  EXPECT_FALSE(std::filesystem::exists(open_file.temporary_path()));
+  EXPECT_THAT(dir.names(), ElementsAre("status.json"));
+}
+
+}  // namespace
+}  // namespace hivekeeper::archive

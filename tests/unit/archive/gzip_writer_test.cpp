@@ -1,0 +1,199 @@
+// ParallelGzipWriter: what it writes must be one gzip file that an independent inflater (zlib)
+// reads back byte for byte, whatever the levels and write sizes; its sha256 must be the file's.
+#include "archive/gzip_writer.h"
+
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include <random>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+namespace hivekeeper::archive {
+namespace {
+
+using hivekeeper::testing::read_file;
+using hivekeeper::testing::TempDir;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+constexpr std::size_t kMiB = 1 << 20;
+
+struct Inflated {
+  std::string data;
+  int members = 0;
+  bool ok = false;
+};
+
+// Inflates every gzip member in turn, as gunzip does with a multi-member file.
+Inflated gunzip(const std::string& compressed) {
+  Inflated result;
+  z_stream stream{};
+  if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) return result;
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
+  stream.avail_in = static_cast<uInt>(compressed.size());
+  std::string buffer(256 * 1024, '\0');
+  for (;;) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer.data());
+    stream.avail_out = static_cast<uInt>(buffer.size());
+    const int status = inflate(&stream, Z_NO_FLUSH);
+    result.data.append(buffer.data(), buffer.size() - stream.avail_out);
+    if (status == Z_STREAM_END) {
+      ++result.members;
+      if (stream.avail_in == 0) {
+        result.ok = true;
+        break;
+      }
+      inflateReset(&stream);
+    } else if (status != Z_OK) {
+      break;  // corrupt, or truncated (Z_BUF_ERROR with no input left)
+    }
+  }
+  inflateEnd(&stream);
+  return result;
+}
+
+std::string openssl_sha256(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    static const char* digits = "0123456789abcdef";
+    hex += digits[digest[i] >> 4];
+    hex += digits[digest[i] & 15];
+  }
+  return hex;
+}
+
+std::string random_bytes(std::size_t size, unsigned seed) {
+  std::mt19937 generator(seed);
+  std::string bytes(size, '\0');
+  for (auto& byte : bytes) byte = static_cast<char>(generator() & 0xff);
+  return bytes;
+}
+
+std::string sql_text(std::size_t size) {
+  std::string text;
+  for (int row = 0; text.size() < size; ++row)
+    text += std::to_string(row) + "\tglyph " + std::to_string(row * 7 % 1000) +
+            "\t2026-11-24 03:15:00+00\n";
+  text.resize(size);
+  return text;
+}
+
+// Writes `data` in uneven pieces, so block boundaries fall inside writes.
+void write_unevenly(ParallelGzipWriter& writer, const std::string& data) {
+  std::size_t at = 0;
+  for (std::size_t piece = 1; at < data.size(); piece = piece * 3 % 200003 + 1) {
+    writer.write(std::string_view(data).substr(at, piece));
+    at += piece;
+  }
+}
+
+TEST(ParallelGzipWriter, MixedDataAndLevelsDecompressToTheSameBytes) {
+  TempDir dir;
+  const std::string text = sql_text(2 * kMiB + kMiB / 2);
+  const std::string noise = random_bytes(kMiB + kMiB / 2, 1);
+  const std::string zeros(kMiB / 3, '\0');
+  std::string expected;
+  ParallelGzipWriter writer(dir / "db.sql.gz", 6, 3);
+  write_unevenly(writer, text);  // members: 1 MiB, 1 MiB, then 0.5 MiB cut by the level change
+  expected += text;
+  writer.set_level(0);
+  write_unevenly(writer, noise);  // 1 MiB, then 0.5 MiB cut by the level change
+  expected += noise;
+  writer.set_level(12);
+  writer.write(zeros);
+  writer.set_level(12);  // the same level again starts no new member
+  writer.write(text.substr(0, 1000));
+  expected += zeros + text.substr(0, 1000);
+  writer.set_level(1);
+  writer.write("tail\n");  // its own member: the last one
+  expected += "tail\n";
+  EXPECT_EQ(writer.bytes_in(), expected.size());
+
+  const WrittenFile written = writer.finish();
+  EXPECT_EQ(written.path, dir / "db.sql.gz");
+  EXPECT_FALSE(std::filesystem::exists(dir / "db.sql.gz"));  // complete, but not in place yet
+  writer.commit();
+
+  const std::string file = read_file(dir / "db.sql.gz");
+  EXPECT_EQ(written.bytes, file.size());
+  EXPECT_EQ(written.sha256, openssl_sha256(file));
+  const Inflated inflated = gunzip(file);
+  ASSERT_TRUE(inflated.ok);
+  EXPECT_EQ(inflated.members, 7);
+  ASSERT_EQ(inflated.data.size(), expected.size());
+  EXPECT_TRUE(inflated.data == expected);
+  EXPECT_THAT(dir.names(), ElementsAre("db.sql.gz"));
+}
+
+TEST(ParallelGzipWriter, SingleWorkerGivesTheSameBytesBack) {
+  TempDir dir;
+  const std::string data = sql_text(3 * kMiB + 17);
+  ParallelGzipWriter writer(dir / "x.gz", 9, 1);
+  write_unevenly(writer, data);
+  const WrittenFile written = writer.finish();
+  writer.commit();
+  const Inflated inflated = gunzip(read_file(written.path));
+  ASSERT_TRUE(inflated.ok);
+  EXPECT_EQ(inflated.members, 4);
+  EXPECT_TRUE(inflated.data == data);
+}
+
+TEST(ParallelGzipWriter, LevelZeroStoresAndSixCompresses) {
+  TempDir dir;
+  const std::string zeros(kMiB, '\0');
+  ParallelGzipWriter stored(dir / "stored.gz", 0, 2);
+  stored.write(zeros);
+  const WrittenFile stored_file = stored.finish();
+  ParallelGzipWriter deflated(dir / "deflated.gz", 6, 2);
+  deflated.write(zeros);
+  const WrittenFile deflated_file = deflated.finish();
+  EXPECT_GT(stored_file.bytes, kMiB);
+  EXPECT_LT(deflated_file.bytes, 10000u);
+}
+
+TEST(ParallelGzipWriter, EmptyInputIsAValidGzipOfZeroBytes) {
+  TempDir dir;
+  ParallelGzipWriter writer(dir / "empty.sql.gz", 6, 2);
+  const WrittenFile written = writer.finish();
+  writer.commit();
+  const std::string file = read_file(dir / "empty.sql.gz");
+  ASSERT_GE(file.size(), 18u);  // a gzip member's header and trailer
+  EXPECT_EQ(static_cast<unsigned char>(file[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>(file[1]), 0x8b);
+  EXPECT_EQ(written.bytes, file.size());
+  EXPECT_EQ(written.sha256, openssl_sha256(file));
+  const Inflated inflated = gunzip(file);
+  EXPECT_TRUE(inflated.ok);
+  EXPECT_EQ(inflated.members, 1);
+  EXPECT_EQ(inflated.data, "");
+}
+
+TEST(ParallelGzipWriter, DestroyedWithoutFinishLeavesNoFileAndNoTemporary) {
+  TempDir dir;
+  {
+    ParallelGzipWriter writer(dir / "db.sql.gz", 6, 2);
+    write_unevenly(writer, sql_text(3 * kMiB + 5));
+    EXPECT_EQ(dir.names().size(), 1u);  // the temporary
+  }
+  EXPECT_THAT(dir.names(), IsEmpty());
+}
+
+TEST(ParallelGzipWriter, FinishedButNotCommittedLeavesNoFile) {
+  TempDir dir;
+  {
+    ParallelGzipWriter writer(dir / "db.sql.gz", 6, 2);
+    writer.write("some rows\n");
+    writer.finish();
+  }
+  EXPECT_THAT(dir.names(), IsEmpty());
+}
+
+}  // namespace
+}  // namespace hivekeeper::archive

@@ -1,0 +1,196 @@
+// The command line: what each accepted form means, and for bad usage the sentence (with a guess
+// for a misspelling) and the hint that point at --help.
+#include "cli/args.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+namespace hivekeeper::cli {
+namespace {
+
+using hivekeeper::testing::error_from;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+// The InvalidUsage error for `arguments`; fails the test if they are accepted.
+Error usage_error_for(const std::vector<std::string>& arguments) {
+  const auto error = error_from([&] { parse_arguments(arguments); });
+  if (!error) {
+    ADD_FAILURE() << "the arguments were accepted";
+    return invalid_input("", "");
+  }
+  EXPECT_EQ(error->reason(), "InvalidUsage");
+  EXPECT_EQ(error->exit_code(), 2);
+  return *error;
+}
+
+TEST(ParseArguments, BackupProdWithMedia) {
+  const Invocation invocation = parse_arguments({"backup", "prod", "--media"});
+  EXPECT_EQ(invocation.command, "backup");
+  EXPECT_THAT(invocation.operands, ElementsAre("prod"));
+  EXPECT_TRUE(invocation.media);
+  EXPECT_FALSE(invocation.help);
+  EXPECT_EQ(invocation.log_format, LogFormat::text);
+}
+
+TEST(ParseArguments, BackupDevWithoutMediaAndItsShortcuts) {
+  const Invocation invocation = parse_arguments(
+      {"backup", "-o", "/srv/backups", "dev", "--prefix", "beelab", "-p", "beelab-dev"});
+  EXPECT_THAT(invocation.operands, ElementsAre("dev"));
+  EXPECT_FALSE(invocation.media);
+  EXPECT_EQ(invocation.output_directory, "/srv/backups");
+  EXPECT_EQ(invocation.prefix, "beelab");
+  EXPECT_EQ(invocation.project, "beelab-dev");
+}
+
+TEST(ParseArguments, RunWithAManifestFile) {
+  const Invocation invocation = parse_arguments({"run", "-f", "x.yaml"});
+  EXPECT_EQ(invocation.command, "run");
+  EXPECT_EQ(invocation.manifest_path, "x.yaml");
+  EXPECT_THAT(invocation.operands, IsEmpty());
+}
+
+TEST(ParseArguments, RunFromStandardInput) {
+  const Invocation invocation = parse_arguments({"run", "-f", "-"});
+  EXPECT_EQ(invocation.manifest_path, "-");
+  EXPECT_THAT(invocation.operands, IsEmpty());
+}
+
+TEST(ParseArguments, LongFileOptionWithInlineValue) {
+  EXPECT_EQ(parse_arguments({"validate", "--file=manifests/backup-prod.yaml"}).manifest_path,
+            "manifests/backup-prod.yaml");
+}
+
+TEST(ParseArguments, GlobalOptionsBeforeTheCommand) {
+  const Invocation invocation = parse_arguments({"--log-format", "json", "-v", "backup", "prod"});
+  EXPECT_EQ(invocation.command, "backup");
+  EXPECT_EQ(invocation.log_format, LogFormat::json);
+  EXPECT_TRUE(invocation.verbose);
+  EXPECT_THAT(invocation.operands, ElementsAre("prod"));
+}
+
+TEST(ParseArguments, StatusFileWithEquals) {
+  const Invocation invocation =
+      parse_arguments({"run", "--status-file=/tmp/status/x.json", "-f", "x.yaml"});
+  EXPECT_EQ(invocation.status_file, "/tmp/status/x.json");
+  EXPECT_EQ(invocation.manifest_path, "x.yaml");
+}
+
+TEST(ParseArguments, NoArgumentsIsHelp) {
+  const Invocation invocation = parse_arguments({});
+  EXPECT_EQ(invocation.command, "help");
+  EXPECT_TRUE(invocation.help);
+}
+
+TEST(ParseArguments, HelpOptionAlone) {
+  const Invocation invocation = parse_arguments({"--help"});
+  EXPECT_EQ(invocation.command, "help");
+  EXPECT_TRUE(invocation.help);
+}
+
+TEST(ParseArguments, CommandHelpNeedsNoOperands) {
+  const Invocation invocation = parse_arguments({"backup", "--help"});
+  EXPECT_EQ(invocation.command, "backup");
+  EXPECT_TRUE(invocation.help);
+}
+
+TEST(ParseArguments, HelpCommandWithACommand) {
+  const Invocation invocation = parse_arguments({"help", "run"});
+  EXPECT_EQ(invocation.command, "run");
+  EXPECT_TRUE(invocation.help);
+}
+
+TEST(ParseArguments, MisspeltCommandGetsASuggestion) {
+  const Error error = usage_error_for({"bakup", "prod"});
+  EXPECT_STREQ(error.what(), "unknown command bakup (did you mean backup?)");
+  EXPECT_EQ(error.hint(), "see `hivekeeper --help`");
+}
+
+TEST(ParseArguments, UnknownCommandWithoutAGuess) {
+  const Error error = usage_error_for({"restore", "prod"});
+  EXPECT_STREQ(error.what(), "unknown command restore");
+}
+
+TEST(ParseArguments, MisspeltOptionGetsASuggestion) {
+  const Error error = usage_error_for({"backup", "prod", "--mdia"});
+  EXPECT_STREQ(error.what(), "unknown option --mdia (did you mean --media?)");
+  EXPECT_EQ(error.hint(), "see `hivekeeper backup --help`");
+}
+
+// --prefix and --project share their first three characters ("--p"); the guess must be the
+// option that was misspelt, not the first one that starts alike.
+TEST(ParseArguments, MisspeltOptionSuggestsTheClosestNotTheFirstAlike) {
+  const Error error = usage_error_for({"backup", "prod", "--projct", "beelab"});
+  EXPECT_STREQ(error.what(), "unknown option --projct (did you mean --project?)");
+}
+
+TEST(ParseArguments, OptionOfAnotherCommand) {
+  const Error error = usage_error_for({"run", "-f", "x.yaml", "--media"});
+  EXPECT_STREQ(error.what(), "--media does not apply to run");
+  EXPECT_EQ(error.hint(), "see `hivekeeper run --help`");
+}
+
+TEST(ParseArguments, RunWithoutAManifest) {
+  const Error error = usage_error_for({"run"});
+  EXPECT_STREQ(error.what(), "run needs a manifest: -f FILE, or -f - for standard input");
+  EXPECT_EQ(error.hint(), "see `hivekeeper run --help`");
+}
+
+TEST(ParseArguments, FileOptionWithoutItsValue) {
+  const Error error = usage_error_for({"validate", "-f"});
+  EXPECT_STREQ(error.what(), "--file needs a value (FILE)");
+}
+
+TEST(ParseArguments, FlagGivenAValue) {
+  const Error error = usage_error_for({"backup", "prod", "--media=yes"});
+  EXPECT_STREQ(error.what(), "--media takes no value");
+}
+
+TEST(ParseArguments, BadEnvironment) {
+  const Error error = usage_error_for({"backup", "staging"});
+  EXPECT_STREQ(error.what(), "environment must be dev or prod, not staging");
+  EXPECT_EQ(error.hint(), "see `hivekeeper backup --help`");
+}
+
+TEST(ParseArguments, BackupWithoutEnvironmentShowsTheSynopsis) {
+  const Error error = usage_error_for({"backup", "--media"});
+  EXPECT_STREQ(error.what(), "usage: hivekeeper backup <dev|prod> [--media]");
+}
+
+TEST(ParseArguments, RunTakesNoOperands) {
+  const Error error = usage_error_for({"run", "-f", "x.yaml", "prod"});
+  EXPECT_STREQ(error.what(), "usage: hivekeeper run -f FILE|-");
+}
+
+TEST(ParseArguments, UnknownLogFormat) {
+  const Error error = usage_error_for({"--log-format", "xml", "version"});
+  EXPECT_STREQ(error.what(), "--log-format takes text or json, not xml");
+}
+
+TEST(Usage, ListsEveryCommandAndTheExitCodes) {
+  const std::string text = usage();
+  EXPECT_THAT(text, HasSubstr("  run -f FILE|-"));
+  EXPECT_THAT(text, HasSubstr("  backup <dev|prod> [--media]"));
+  EXPECT_THAT(text, HasSubstr("  validate -f FILE|-"));
+  EXPECT_THAT(text, HasSubstr("  version"));
+  EXPECT_THAT(text,
+              HasSubstr("Exit codes: 0 success, 1 the job failed, 2 invalid manifest or usage."));
+}
+
+TEST(Usage, CommandUsageListsOnlyItsOptions) {
+  const std::string text = usage("backup");
+  EXPECT_THAT(text,
+              ::testing::StartsWith("usage: hivekeeper backup <dev|prod> [--media] [options]\n\n"));
+  for (const char* option :
+       {"--media", "-o, --output DIR", "--prefix NAME", "-p, --project NAME", "--status-file PATH",
+        "--log-format text|json", "-v, --verbose", "-h, --help"})
+    EXPECT_THAT(text, HasSubstr(option));
+  EXPECT_THAT(text, Not(HasSubstr("--file")));
+}
+
+}  // namespace
+}  // namespace hivekeeper::cli

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <thread>
 
@@ -225,16 +226,25 @@ void Client::stream(const std::string& method, const std::string& path, const st
     status = response.status;
     return true;
   };
+  // An exception must not unwind through httplib's read loop: the receiver stops the transfer
+  // instead, and the exception is rethrown once httplib has closed the connection.
+  std::exception_ptr receiver_failure;
   request.content_receiver = [&](const char* data, size_t length, uint64_t, uint64_t) {
-    if (status >= 200 && status < 300)
-      on_data(std::string_view(data, length));
-    else if (error_body.size() < 4096)
-      error_body.append(data, length);
-    return true;
+    try {
+      if (status >= 200 && status < 300)
+        on_data(std::string_view(data, length));
+      else if (error_body.size() < 4096)
+        error_body.append(data, length);
+      return true;
+    } catch (...) {
+      receiver_failure = std::current_exception();
+      return false;
+    }
   };
   httplib::Response response;
   httplib::Error error = httplib::Error::Success;
   const bool sent = client->send(request, response, error);
+  if (receiver_failure) std::rethrow_exception(receiver_failure);
   if (status < 200 || status >= 300) {
     if (status == 0) throw engine_unreachable(socket_path_, httplib::to_string(error));
     std::string message = error_body;

@@ -22,12 +22,14 @@
 #      plus the runner's peak RSS (status.peakMemoryBytes of backups/django/status/backup-prod.json)
 #      and, on the first run of each, a `top -b -d 1` sample (host CPU and per-process CPU).
 #      The machine may be shared: each command waits for an idle host first, and a run during
-#      which other Docker containers used CPU is repeated (see BENCH_QUIET_* / BENCH_FOREIGN_MAX);
+#      which other Docker containers used CPU is repeated (see BENCH_QUIET_* / BENCH_FOREIGN_PCT);
 #   5. checks the last Hivekeeper output once (gunzip -t and the "dump complete" trailer of the
 #      dump, tar tzf of the media archive against the volume's file count) and prints Markdown
 #      tables: command, wall s, output MB, runner peak RSS, ratios against the targets
 #      (DB + media <= 0.5x seed wall at <= 1.05x its size; DB only <= 0.75x pg_dump | gzip -6;
 #      runner peak RSS < 64 MiB);
+#      With BENCH_DIAG=1 it also times the pieces once each (pg_dump alone, the exec stream alone,
+#      pg_dump -Z, tar with and without gzip, the engine's archive API) to show where the time goes;
 #   6. removes its stack (`docker compose -p hkbench down -v`) and scratch dir on exit, unless
 #      BENCH_KEEP=1.
 #
@@ -39,9 +41,13 @@
 #   BENCH_SAMPLE    1 samples CPU with top during the first run of each command (default 1)
 #   BENCH_QUIET_IDLE  before each measured command, wait until the host is this % idle over 1 s (default 80)
 #   BENCH_QUIET_WAIT  ... but at most this many seconds (default 60)
-#   BENCH_FOREIGN_MAX CPU-seconds other Docker containers may use during a measured command before
-#                     it is discarded and repeated (default 1.0), at most BENCH_RETRIES times (default 4);
-#                     counted from cgroup v1 cpuacct (all containers, less ours: db, web, the runner)
+#   BENCH_FOREIGN_PCT share of the host's CPU (wall x cores; at least 1 CPU-s) other Docker containers
+#                     may use during a measured command before it is discarded and repeated (default 5),
+#                     at most BENCH_RETRIES times (default 4); counted from cgroup v1 cpuacct (all
+#                     containers, less ours: db, web, the runner)
+#   BENCH_DIAG      1 (default) also times the pieces once: pg_dump and gzip inside the container,
+#                   the exec stream alone, pg_dump -Z (compressed inside pg_dump) through it, tar of
+#                   the media with and without gzip, the engine's archive API (docker cp)
 #   BENCH_PROJECT   Compose project name, default hkbench
 #   BENCH_SCRATCH   scratch dir, default a new /tmp/hk-bench.XXXXXX
 #   BENCH_OUT       also write the report (Markdown) to this file
@@ -58,7 +64,8 @@ BENCH_KEEP=${BENCH_KEEP:-0}
 BENCH_SAMPLE=${BENCH_SAMPLE:-1}
 BENCH_QUIET_IDLE=${BENCH_QUIET_IDLE:-80}
 BENCH_QUIET_WAIT=${BENCH_QUIET_WAIT:-60}
-BENCH_FOREIGN_MAX=${BENCH_FOREIGN_MAX:-1.0}
+BENCH_FOREIGN_PCT=${BENCH_FOREIGN_PCT:-5}
+BENCH_DIAG=${BENCH_DIAG:-1}
 BENCH_RETRIES=${BENCH_RETRIES:-4}
 PROJECT=${BENCH_PROJECT:-hkbench}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -102,6 +109,7 @@ fsize() { stat -c %s "$1"; }
 cleanup() {
   local rc=$?
   [[ -n ${SAMPLER_PID:-} ]] && kill "$SAMPLER_PID" 2>/dev/null || true
+  [[ -n ${WATCHER_PID:-} ]] && kill "$WATCHER_PID" 2>/dev/null || true
   if [[ $BENCH_KEEP == 1 ]]; then
     log "BENCH_KEEP=1: stack $PROJECT and $S are kept (docker compose -p $PROJECT down -v; rm -rf $S)"
   else
@@ -308,8 +316,8 @@ summarize_top() {
 
 # The machine is shared (other Compose projects, builds): before each measured command wait until
 # the host is quiet, and count the CPU that other Docker containers used during it (cgroup v1
-# cpuacct). A run during which they used more than BENCH_FOREIGN_MAX CPU-seconds is discarded and
-# repeated (up to BENCH_RETRIES times); the report lists every attempt.
+# cpuacct). A run during which they used more than BENCH_FOREIGN_PCT % of the host's CPU is
+# discarded and repeated (up to BENCH_RETRIES times); the report lists every attempt.
 host_idle_pct() { # idle share of all cores over $1 seconds
   local a b
   a=$(awk '/^cpu /{ print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat); sleep "$1"
@@ -353,7 +361,7 @@ cpu_split() {
   local runner=0
   [[ -s ${3:-/nonexistent} ]] && runner=$(cat "$3")
   awk -v a="$1" -v b="$2" -v r="$runner" 'BEGIN { split(a, x, " "); split(b, y, " ");
-    ours = y[2] - x[2] + r; printf "%.1f %.1f", (y[1] - x[1] - ours) / 1e9, ours / 1e9 }'
+    ours = y[2] - x[2] + r; f = y[1] - x[1] - ours; if (f < 0) f = 0; printf "%.1f %.1f", f / 1e9, ours / 1e9 }'
 }
 
 declare -A WALL SIZE RSS ATTEMPTS CPU_OURS
@@ -365,7 +373,7 @@ measure() {
     wait_quiet
     LAST_RSS=
     rm -f "$S/logs/runner-cpu"
-    if [[ $key == hk_* && -d $CGROUP_DOCKER ]]; then runner_watch "$S/logs/runner-cpu" & watcher=$!; fi
+    if [[ $key == hk_* && -d $CGROUP_DOCKER ]]; then runner_watch "$S/logs/runner-cpu" & watcher=$!; WATCHER_PID=$watcher; fi
     sample_start "$((i + attempt))" "$key"
     before=$(cg_snapshot 2>/dev/null || echo "0 0")
     t0=$(now)
@@ -373,13 +381,14 @@ measure() {
     t1=$(now)
     after=$(cg_snapshot 2>/dev/null || echo "0 0")
     sample_stop
-    if [[ -n $watcher ]]; then kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null || true; watcher=; fi
+    if [[ -n $watcher ]]; then kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null || true; watcher=; WATCHER_PID=; fi
     wall=$(elapsed "$t0" "$t1")
     split=$(cpu_split "$before" "$after" "$S/logs/runner-cpu")
     foreign=${split% *}; ours=${split#* }
     ATTEMPTS[$key]+="${wall} s (idle before ${IDLE_BEFORE}%, CPU-s in our containers ${ours}, in other containers ${foreign})"
     log "  $key run $i: $wall s, $(mb "$LAST_BYTES") MB${LAST_RSS:+, runner peak RSS $(mib "$LAST_RSS") MiB}; idle before $IDLE_BEFORE%; CPU-s in our containers $ours, in others $foreign"
-    if [[ $foreign != n/a ]] && awk -v f="$foreign" -v m="$BENCH_FOREIGN_MAX" 'BEGIN { exit !(f > m) }' && ((attempt < BENCH_RETRIES)); then
+    if [[ $foreign != n/a ]] && ((attempt < BENCH_RETRIES)) &&
+       awk -v f="$foreign" -v w="$wall" -v c="$(nproc)" -v p="$BENCH_FOREIGN_PCT" 'BEGIN { m = w * c * p / 100; if (m < 1) m = 1; exit !(f > m) }'; then
       ATTEMPTS[$key]+=" discarded; "
       log "  discarded: other containers were busy; repeating"
       continue
@@ -441,6 +450,38 @@ for ((i = 1; i <= BENCH_RUNS; i++)); do
 done
 LOADAVG_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# Where the time goes: the pieces, once each (same quiet gate and CPU accounting, no retries).
+DIAG=
+diag() {
+  local label=$1 t0 t1 before after split bytes
+  shift
+  wait_quiet
+  before=$(cg_snapshot 2>/dev/null || echo "0 0")
+  t0=$(now)
+  bytes=$("$@" | wc -c)
+  t1=$(now)
+  after=$(cg_snapshot 2>/dev/null || echo "0 0")
+  split=$(cpu_split "$before" "$after")
+  ((bytes > 0)) && bytes=$(mb "$bytes") || bytes=–
+  DIAG+="| $label | $(elapsed "$t0" "$t1") | $bytes | ${split#* } | ${split% *} |"$'\n'
+  log "  diag: $label: $(elapsed "$t0" "$t1") s, $bytes MB"
+}
+if [[ $BENCH_DIAG == 1 ]]; then
+  log "timing the pieces once each"
+  DB_ID=$(dc ps -q db)
+  diag '`pg_dump > /dev/null` inside the db container (no exec stream)' dc exec -T db sh -c 'pg_dump -U app app > /dev/null'
+  diag '`pg_dump | gzip -6 > /dev/null` inside the db container' dc exec -T db sh -c 'pg_dump -U app app | gzip -6 > /dev/null'
+  diag '`docker compose exec -T db pg_dump > /dev/null` (pg_dump + exec stream, via the Compose CLI)' dc exec -T db pg_dump -U app app
+  diag '`docker exec db pg_dump > /dev/null` (plain docker CLI)' docker exec "$DB_ID" pg_dump -U app app
+  diag '`docker compose exec -T db pg_dump -Z 1` (gzip inside pg_dump, level 1)' dc exec -T db pg_dump -Z 1 -U app app
+  diag '`docker compose exec -T db pg_dump -Z 6` (gzip inside pg_dump, level 6)' dc exec -T db pg_dump -Z 6 -U app app
+  diag "\`docker exec db head -c $DUMP_BYTES /dev/zero > /dev/null\` (exec stream alone)" docker exec "$DB_ID" head -c "$DUMP_BYTES" /dev/zero
+  diag '`tar cf - > /dev/null` of the media inside the web container' dc exec -T web sh -c 'tar cf - -C /app/media . > /dev/null'
+  diag '`tar czf - > /dev/null` of the media inside the web container' dc exec -T web sh -c 'tar czf - -C /app/media . > /dev/null'
+  diag '`docker compose exec -T web tar cf - > /dev/null` (tar + exec stream)' dc exec -T web tar cf - -C /app/media .
+  diag '`docker cp web:/app/media - > /dev/null` (the engine archive API Hivekeeper uses)' docker cp "$(dc ps -q web):/app/media" -
+fi
+
 # ---------------------------------------------------------------------------------------------
 # 5. correctness of the last run of each Hivekeeper output, then the report
 log "checking the Hivekeeper output"
@@ -461,10 +502,10 @@ log "$CHECK"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == "<=") ? (v <= t) : (v < t); print ok ? "met" : "MISSED" }'; }
-for key in seed_full hk_full seed_db hk_db; do
-  declare "MED_WALL_$key=$(echo "${WALL[$key]}" | median)"
-  declare "MED_SIZE_$key=$(echo "${SIZE[$key]}" | median)"
-done
+MED_WALL_seed_full=$(echo "${WALL[seed_full]}" | median); MED_SIZE_seed_full=$(echo "${SIZE[seed_full]}" | median)
+MED_WALL_hk_full=$(echo "${WALL[hk_full]}" | median);     MED_SIZE_hk_full=$(echo "${SIZE[hk_full]}" | median)
+MED_WALL_seed_db=$(echo "${WALL[seed_db]}" | median);     MED_SIZE_seed_db=$(echo "${SIZE[seed_db]}" | median)
+MED_WALL_hk_db=$(echo "${WALL[hk_db]}" | median);         MED_SIZE_hk_db=$(echo "${SIZE[hk_db]}" | median)
 RSS_MAX_full=$(echo "${RSS[hk_full]}" | tr ' ' '\n' | sort -g | tail -n 1)
 RSS_MAX_db=$(echo "${RSS[hk_db]}" | tr ' ' '\n' | sort -g | tail -n 1)
 RSS_MAX=$(( RSS_MAX_full > RSS_MAX_db ? RSS_MAX_full : RSS_MAX_db ))
@@ -472,7 +513,7 @@ R_FULL_WALL=$(ratio "$MED_WALL_hk_full" "$MED_WALL_seed_full")
 R_FULL_SIZE=$(ratio "$MED_SIZE_hk_full" "$MED_SIZE_seed_full")
 R_DB_WALL=$(ratio "$MED_WALL_hk_db" "$MED_WALL_seed_db")
 R_DB_SIZE=$(ratio "$MED_SIZE_hk_db" "$MED_SIZE_seed_db")
-rss_list() { local out= v; for v in $1; do out+="${out:+, }$(mib "$v")"; done; echo "$out"; }
+rss_list() { local out="" v; for v in $1; do out+="${out:+, }$(mib "$v")"; done; echo "$out"; }
 wall_list() { echo "$1" | sed 's/ *$//; s/ /, /g'; }
 
 report() {
@@ -502,9 +543,17 @@ Output split (last run): seed db.sql.gz $(mb "$(fsize "$S/seed/full/db.sql.gz")"
 
 Check: $CHECK; the seed's media.tgz holds $SEED_TAR_FILES files.
 
-Every attempt (wall s; host idle share just before; CPU-seconds used during it in our containers, i.e. db + web + the runner's, and in other Docker containers; an attempt with more than $BENCH_FOREIGN_MAX CPU-s in others is discarded and repeated, at most $BENCH_RETRIES times):
+Every attempt (wall s; host idle share just before; CPU-seconds used during it in our containers, i.e. db + web + the runner's, and in other Docker containers; an attempt during which others used more than $BENCH_FOREIGN_PCT% of the host's CPU, at least 1 CPU-s, is discarded and repeated, at most $BENCH_RETRIES times):
 EOF
   for key in seed_full hk_full seed_db hk_db; do echo "- $key: ${ATTEMPTS[$key]}"; done
+  if [[ -n $DIAG ]]; then
+    echo
+    echo "Where the time goes, one run each (CPU-s: in our db/web containers, in other containers; dockerd, containerd-shim and the docker CLI run outside containers and are not counted):"
+    echo
+    echo "| piece | wall s | output MB | CPU-s ours | CPU-s others |"
+    echo "|---|---:|---:|---:|---:|"
+    printf '%s' "$DIAG"
+  fi
   if [[ $BENCH_SAMPLE == 1 ]]; then
     echo
     echo "CPU during the first run of each (top -b -d 1):"

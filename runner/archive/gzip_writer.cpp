@@ -22,7 +22,7 @@ void check_level(int level) {
 
 ParallelGzipWriter::ParallelGzipWriter(std::filesystem::path final_path, int level,
                                        unsigned workers)
-    : file_(std::move(final_path)), level_(level), max_in_flight_(2 * std::max(1u, workers) + 2) {
+    : file_(std::move(final_path)), level_(level), max_in_flight_(std::max(1u, workers) + 2) {
   check_level(level);
   current_.reserve(kBlockSize);
   for (unsigned i = 0; i < std::max(1u, workers); ++i)

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <future>
 #include <memory>
 #include <optional>
@@ -30,7 +31,9 @@ constexpr const char* kMediaMount = "/hivekeeper-media";
 constexpr std::size_t kStderrKept = 16 * 1024;
 
 unsigned compression_threads() {
-  return std::max(1u, std::thread::hardware_concurrency());
+  // Capped: each thread keeps compressed blocks in flight, and peak memory must stay bounded
+  // on a large host whose container sees every core.
+  return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
 }
 
 std::filesystem::path artifact_path(const BackupPlan& plan, const std::string& file) {
@@ -143,6 +146,7 @@ MediaResult archive_media(const docker::Client& docker, const BackupPlan& plan,
     throw;
   }
   download.get();
+  progress.finish();
   result.file = result.writer->finish();
   return result;
 }

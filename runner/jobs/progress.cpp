@@ -38,8 +38,12 @@ void ProgressReporter::loop() {
     for (std::size_t i = 0; i < counters_.size(); ++i) {
       const std::uint64_t bytes = counters_[i]->bytes();
       const auto rate = static_cast<std::uint64_t>(static_cast<double>(bytes - last[i]) / seconds);
-      line += std::format("{}{}: {} read, {}/s", line.empty() ? "" : "; ", counters_[i]->label(),
-                          human_bytes(bytes), human_bytes(rate));
+      if (counters_[i]->done())
+        line += std::format("{}{}: {} read, done", line.empty() ? "" : "; ", counters_[i]->label(),
+                            human_bytes(bytes));
+      else
+        line += std::format("{}{}: {} read, {}/s", line.empty() ? "" : "; ", counters_[i]->label(),
+                            human_bytes(bytes), human_bytes(rate));
       last[i] = bytes;
     }
     last_time = now;

@@ -18,11 +18,14 @@ class ProgressCounter {
   explicit ProgressCounter(std::string label) : label_(std::move(label)) {}
   void add(std::uint64_t bytes) { bytes_.fetch_add(bytes, std::memory_order_relaxed); }
   std::uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
+  void finish() { done_.store(true); }
+  bool done() const { return done_.load(); }
   const std::string& label() const { return label_; }
 
  private:
   std::string label_;
   std::atomic<std::uint64_t> bytes_{0};
+  std::atomic<bool> done_{false};
 };
 
 // "812.4 MiB"

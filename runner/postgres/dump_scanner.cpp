@@ -33,12 +33,12 @@ void DumpScanner::feed(std::string_view bytes) {
 }
 
 void DumpScanner::line(std::string_view text) {
-  if (!copy_table_.empty()) {
+  if (copy_rows_ != nullptr) {
     // In COPY's text format a row never spans lines: newlines in values are escaped as \n.
     if (text == kCopyEnd)
-      copy_table_.clear();
+      copy_rows_ = nullptr;
     else
-      ++row_counts_[copy_table_];
+      ++*copy_rows_;
     return;
   }
   if (text.starts_with(kCopy) && text.ends_with("FROM stdin;")) {
@@ -49,8 +49,7 @@ void DumpScanner::line(std::string_view text) {
     std::size_t end = 0;
     for (; end < rest.size() && (quoted || rest[end] != ' '); ++end)
       if (rest[end] == '"') quoted = !quoted;
-    copy_table_ = std::string(rest.substr(0, end));
-    row_counts_.try_emplace(copy_table_, 0);
+    copy_rows_ = &row_counts_.try_emplace(std::string(rest.substr(0, end)), 0).first->second;
   } else if (text.starts_with(kServerVersion)) {
     server_version_ = std::string(text.substr(kServerVersion.size()));
   } else if (text.starts_with(kPgDumpVersion)) {

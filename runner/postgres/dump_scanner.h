@@ -30,7 +30,9 @@ class DumpScanner {
   std::string server_version_;
   std::string pg_dump_version_;
   std::map<std::string, std::uint64_t> row_counts_;
-  std::string copy_table_;  // non-empty while inside a COPY block
+  // The count of the COPY block being read, null outside one. std::map never moves its values,
+  // so one lookup per table, not per row.
+  std::uint64_t* copy_rows_ = nullptr;
   bool complete_ = false;
 };
 

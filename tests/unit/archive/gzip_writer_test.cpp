@@ -15,6 +15,8 @@
 namespace hivekeeper::archive {
 namespace {
 
+using hivekeeper::testing::random_bytes;
+
 using hivekeeper::testing::read_file;
 using hivekeeper::testing::TempDir;
 using ::testing::ElementsAre;
@@ -67,13 +69,6 @@ std::string openssl_sha256(const std::string& bytes) {
     hex += digits[digest[i] & 15];
   }
   return hex;
-}
-
-std::string random_bytes(std::size_t size, unsigned seed) {
-  std::mt19937 generator(seed);
-  std::string bytes(size, '\0');
-  for (auto& byte : bytes) byte = static_cast<char>(generator() & 0xff);
-  return bytes;
 }
 
 std::string sql_text(std::size_t size) {

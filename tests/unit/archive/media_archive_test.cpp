@@ -20,15 +20,9 @@ namespace hivekeeper::archive {
 namespace {
 
 using hivekeeper::testing::error_from;
+using hivekeeper::testing::random_bytes;
 using hivekeeper::testing::TempDir;
 using ::testing::ElementsAre;
-
-std::string random_bytes(std::size_t size, unsigned seed) {
-  std::mt19937 generator(seed);
-  std::string bytes(size, '\0');
-  for (auto& byte : bytes) byte = static_cast<char>(generator() & 0xff);
-  return bytes;
-}
 
 std::string svg_text(std::size_t size) {
   std::string text;
@@ -202,6 +196,21 @@ class RewriteVolumeTar : public ::testing::Test {
 
   TempDir dir;
 
+  // Streams `tar` through a pipe into rewrite_volume_tar and commits media.tgz.
+  MediaArchiveStats rewrite_and_commit(const std::string& tar,
+                                       std::size_t pipe_capacity = 4 << 20) {
+    BytePipe pipe(pipe_capacity);
+    ParallelGzipWriter writer(dir / "media.tgz", 6, 2);
+    MediaArchiveStats stats;
+    {
+      TarProducer producer(pipe, tar);
+      stats = rewrite_volume_tar(pipe, writer, 6);
+    }
+    writer.finish();
+    writer.commit();
+    return stats;
+  }
+
  private:
   std::string saved_locale_;
 };
@@ -225,15 +234,7 @@ TEST_F(RewriteVolumeTar, PathsBecomeRelativeAndEverythingElseIsKept) {
       {.path = "media/uploads/same.svg", .hardlink = "media/" + kOddName},
   });
 
-  BytePipe pipe(64 * 1024);
-  ParallelGzipWriter writer(dir / "media.tgz", 6, 2);
-  MediaArchiveStats stats;
-  {
-    TarProducer producer(pipe, tar);
-    stats = rewrite_volume_tar(pipe, writer, 6);
-  }
-  writer.finish();
-  writer.commit();
+  const MediaArchiveStats stats = rewrite_and_commit(tar, 64 * 1024);
 
   std::vector<std::string> order;
   const auto entries = read_tgz(dir / "media.tgz", order);
@@ -301,15 +302,7 @@ TEST_F(RewriteVolumeTar, NameTheLocaleCannotConvertIsNotSilentlyDropped) {
 
 TEST_F(RewriteVolumeTar, EmptyVolumeGivesAnEmptyArchive) {
   const std::string tar = make_tar({{.path = "media/", .type = AE_IFDIR, .permissions = 0755}});
-  BytePipe pipe;
-  ParallelGzipWriter writer(dir / "media.tgz", 6, 2);
-  MediaArchiveStats stats;
-  {
-    TarProducer producer(pipe, tar);
-    stats = rewrite_volume_tar(pipe, writer, 6);
-  }
-  writer.finish();
-  writer.commit();
+  const MediaArchiveStats stats = rewrite_and_commit(tar);
   std::vector<std::string> order;
   EXPECT_TRUE(read_tgz(dir / "media.tgz", order).empty());
   EXPECT_EQ(stats.entries, 0u);

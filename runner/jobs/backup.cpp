@@ -12,6 +12,7 @@
 
 #include "archive/byte_pipe.h"
 #include "archive/gzip_writer.h"
+#include "archive/lz4_decoder.h"
 #include "archive/media_archive.h"
 #include "archive/sha256.h"
 #include "common/error.h"
@@ -47,19 +48,31 @@ struct DatabaseDump {
   postgres::DumpScanner scanner;
 };
 
+// Raised, and caught by dump_database_with_fallback, when pg_dump lacks LZ4 support.
+constexpr const char* kLz4Unsupported = "Lz4Unsupported";
+
 DatabaseDump dump_database(const docker::Client& docker, const BackupPlan& plan,
-                           ProgressCounter& progress) {
+                           postgres::Transport transport, ProgressCounter& progress) {
   DatabaseDump dump;
   dump.writer = std::make_unique<archive::ParallelGzipWriter>(
       artifact_path(plan, plan.files.database), plan.compression_level, compression_threads());
   archive::ParallelGzipWriter& writer = *dump.writer;
   std::string errors;
+  const auto take_sql = [&](std::string_view sql) {
+    dump.scanner.feed(sql);
+    writer.write(sql);
+  };
+  archive::Lz4FrameDecoder lz4(take_sql);
+  const auto argv =
+      postgres::pg_dump_command(plan.dump, plan.database.name, plan.database.user, transport);
   const int exit_code = docker.exec(
-      plan.database_container.id, {plan.pg_dump_argv, {}, {}},
+      plan.database_container.id, {argv, {}, {}},
       [&](std::string_view bytes) {
-        dump.scanner.feed(bytes);
-        writer.write(bytes);
         progress.add(bytes.size());
+        if (transport == postgres::Transport::lz4)
+          lz4.feed(bytes);
+        else
+          take_sql(bytes);
       },
       [&](std::string_view bytes) {
         if (errors.size() < kStderrKept)
@@ -72,6 +85,9 @@ DatabaseDump dump_database(const docker::Client& docker, const BackupPlan& plan,
     const std::string_view line(errors.data() + start, end - start);
     if (!line.empty()) {
       spdlog::warn("pg_dump: {}", line);
+      if (postgres::is_lz4_unsupported_line(line))
+        throw job_failed(kLz4Unsupported,
+                         "pg_dump in " + plan.database_container.name + " has no LZ4");
       if (first_error.empty() && postgres::is_pg_dump_error_line(line)) first_error = line;
     }
     start = end + 1;
@@ -97,8 +113,29 @@ DatabaseDump dump_database(const docker::Client& docker, const BackupPlan& plan,
             " exited 0 but its output is incomplete "
             "(no \"dump complete\" trailer)",
         "check the database container's logs: `docker logs " + plan.database_container.name + "`");
+  if (transport == postgres::Transport::lz4) lz4.finish();
   dump.file = writer.finish();
   return dump;
+}
+
+// pg_dump 16 and later compress with LZ4 in the container, so a third of the bytes cross the
+// exec stream; an older pg_dump, or one built without LZ4, sends plain SQL.
+DatabaseDump dump_database_with_fallback(const docker::Client& docker, const BackupPlan& plan,
+                                         ProgressCounter& progress) {
+  std::string version;
+  docker.exec(
+      plan.database_container.id, {{"pg_dump", "--version"}, {}, {}},
+      [&](std::string_view bytes) { version.append(bytes); }, [](std::string_view) {});
+  const auto transport = postgres::transport_for(postgres::pg_dump_major_version(version));
+  spdlog::debug("{}; output crosses the exec stream as {}", version.substr(0, version.find('\n')),
+                transport == postgres::Transport::lz4 ? "LZ4" : "plain SQL");
+  try {
+    return dump_database(docker, plan, transport, progress);
+  } catch (const Error& error) {
+    if (error.reason() != kLz4Unsupported) throw;
+    spdlog::info("pg_dump has no LZ4 support; dumping as plain SQL");
+    return dump_database(docker, plan, postgres::Transport::plain, progress);
+  }
 }
 
 struct MediaResult {
@@ -185,7 +222,7 @@ void run_backup(const manifest::Manifest& manifest, const docker::Client& docker
                        [&] { return archive_media(docker, plan, media_pipe, media_progress); });
   DatabaseDump dump;
   try {
-    dump = dump_database(docker, plan, database_progress);
+    dump = dump_database_with_fallback(docker, plan, database_progress);
   } catch (...) {
     if (media.valid()) {
       media_pipe.cancel(

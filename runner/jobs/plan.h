@@ -22,7 +22,8 @@ struct BackupPlan {
   docker::Container database_container;
   DatabaseIdentity database;
   std::vector<std::string> pg_dump_options;
-  std::vector<std::string> pg_dump_argv;
+  std::vector<std::string> pg_dump_argv;  // as recorded; the transport option is added at run time
+  manifest::DumpSpec dump;
   int compression_level = 6;
   std::string media_volume;  // "" = database only
   std::filesystem::path output_directory;

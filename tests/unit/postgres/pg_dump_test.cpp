@@ -2,6 +2,8 @@
 #include "postgres/pg_dump.h"
 
 #include <gmock/gmock.h>
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace hivekeeper::postgres {
@@ -72,3 +74,19 @@ TEST(IsPgDumpErrorLine, WarningsNoticesAndDetailsDoNot) {
 
 }  // namespace
 }  // namespace hivekeeper::postgres
+
+TEST(PgDumpTransport, Lz4FromPgDump16On) {
+  using hivekeeper::postgres::pg_dump_major_version;
+  using hivekeeper::postgres::Transport;
+  using hivekeeper::postgres::transport_for;
+  EXPECT_EQ(pg_dump_major_version("pg_dump (PostgreSQL) 17.12 (Debian 17.12-0+deb13u1)\n"), 17);
+  EXPECT_EQ(pg_dump_major_version("pg_dump (PostgreSQL) 9.6.24\n"), 9);
+  EXPECT_EQ(pg_dump_major_version("sh: pg_dump: not found"), 0);
+  EXPECT_EQ(transport_for(16), Transport::lz4);
+  EXPECT_EQ(transport_for(15), Transport::plain);
+  EXPECT_EQ(transport_for(0), Transport::plain);
+  const auto argv = hivekeeper::postgres::pg_dump_command({}, "app", "app", Transport::lz4);
+  EXPECT_NE(std::find(argv.begin(), argv.end(), "--compress=lz4:1"), argv.end());
+  EXPECT_TRUE(hivekeeper::postgres::is_lz4_unsupported_line(
+      "pg_dump: error: this build does not support compression with LZ4"));
+}

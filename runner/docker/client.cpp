@@ -205,8 +205,9 @@ std::string Client::create_container(const std::string& name, const json& config
 
 void Client::remove_container(const std::string& id) const {
   const auto client = open_client(socket_path_, false);
-  // v=false: a named volume mounted into the helper must never go with it.
-  const std::string path = "/containers/" + id + "?force=true&v=false";
+  // v=true removes only the anonymous volumes the image's VOLUME lines created for the helper
+  // (the Postgres image declares one); named volumes, the media volume included, never go.
+  const std::string path = "/containers/" + id + "?force=true&v=true";
   const auto result = client->Delete(versioned(path));
   if (result && result->status == 404) return;
   check_result("DELETE", path, socket_path_, result);

@@ -49,7 +49,7 @@ class Client {
 
   // Creates a container that is never started; returns its ID.
   std::string create_container(const std::string& name, const nlohmann::json& config) const;
-  void remove_container(const std::string& id) const;  // forced, keeps named volumes
+  void remove_container(const std::string& id) const;  // forced; anonymous volumes go, named stay
 
   // Streams a tar of PATH inside the container (GET /containers/{id}/archive).
   void download_archive(const std::string& container_id, const std::string& path,

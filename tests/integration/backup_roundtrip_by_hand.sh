@@ -12,6 +12,9 @@ before_media=$(media_fingerprint_of_volume)
 
 run_job backup prod --media
 assert_eq 0 "$(job_exit)" "exit code of backup prod --media"
+# The media helper container is gone, with the anonymous volume its image's VOLUME made, and the
+# media volume itself is still there.
+docker volume inspect "$MEDIA_VOLUME" >/dev/null || fail "the media volume was removed"
 assert_contains "$WORK/stdout" "BackupJob backup-prod Succeeded"
 
 mapfile -t files < <(backup_files)

@@ -25,7 +25,6 @@ BackupPlan plan_backup(const manifest::Manifest& manifest, const Discovered& fou
                         "database name " + plan.database.name + " cannot be part of a file name",
                         "set spec.database.name");
   plan.pg_dump_options = postgres::pg_dump_options(spec.dump);
-  plan.pg_dump_argv = postgres::pg_dump_command(spec.dump, plan.database.name, plan.database.user);
   plan.dump = spec.dump;
   plan.compression_level = spec.dump.compression_level;
   plan.media_volume = spec.media.enabled ? found.media_volume : "";

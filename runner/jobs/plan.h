@@ -22,8 +22,7 @@ struct BackupPlan {
   docker::Container database_container;
   DatabaseIdentity database;
   std::vector<std::string> pg_dump_options;
-  std::vector<std::string> pg_dump_argv;  // as recorded; the transport option is added at run time
-  manifest::DumpSpec dump;
+  manifest::DumpSpec dump;  // the job builds pg_dump's argv from it once it knows the transport
   int compression_level = 6;
   std::string media_volume;  // "" = database only
   std::filesystem::path output_directory;

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "postgres/pg_dump.h"
 #include "support/test_support.h"
 
 namespace hivekeeper::jobs {
@@ -112,7 +113,7 @@ TEST(PlanBackup, PgDumpCommandCarriesTheManifestsOptionsAndTheIdentity) {
   EXPECT_THAT(plan.pg_dump_options,
               ElementsAre("--format=plain", "--encoding=UTF8", "--clean", "--if-exists",
                           "--no-owner", "--exclude-table=django_session"));
-  EXPECT_THAT(plan.pg_dump_argv,
+  EXPECT_THAT(postgres::pg_dump_command(plan.dump, plan.database.name, plan.database.user),
               ElementsAre("pg_dump", "--format=plain", "--encoding=UTF8", "--clean", "--if-exists",
                           "--no-owner", "--exclude-table=django_session", "--username=django",
                           "--dbname=app"));

@@ -29,17 +29,24 @@ struct OptionSpec {
 
 const std::vector<CommandSpec> kCommands = {
     {"run", "run -f FILE|-",
-     "Run the BackupJob manifest in FILE (YAML or JSON; - reads standard input).", 0, 0},
+     "Run the BackupJob or RestoreJob manifest in FILE (YAML or JSON; - reads standard input).", 0,
+     0},
     {"backup", "backup <dev|prod> [--media]",
      "Back up the database of the dev or prod environment, and with --media its media volume.", 1,
      1},
+    {"restore", "restore <dev|prod> [FILE] [--reset] [--media FILE|latest]",
+     "Restore a database backup (default: the environment's latest) into the dev or prod "
+     "database, in one transaction, after a safety backup; with --media also replace the media "
+     "volume's content.",
+     1, 2},
     {"validate", "validate -f FILE|-", "Check a manifest against the schema without running it.", 0,
      0},
     {"version", "version", "Print the version.", 0, 0},
 };
 
-const std::set<std::string> kJobCommands = {"run", "backup"};
-const std::set<std::string> kAllCommands = {"run", "backup", "validate", "version"};
+const std::set<std::string> kJobCommands = {"run", "backup", "restore"};
+const std::set<std::string> kAllCommands = {"run", "backup", "restore", "validate", "version"};
+const std::set<std::string> kShortcutCommands = {"backup", "restore"};
 
 const std::vector<OptionSpec> kOptions = {
     {"--file",
@@ -54,22 +61,41 @@ const std::vector<OptionSpec> kOptions = {
      {"backup"},
      "also archive the media volume",
      [](Invocation& in, const std::string&) { in.media = true; }},
-    {"--output",
-     "-o",
-     "DIR",
-     {"backup"},
-     "backup directory (default backups/django)",
-     [](Invocation& in, const std::string& value) { in.output_directory = value; }},
-    {"--prefix",
+    {"--media",
      "",
-     "NAME",
-     {"backup"},
-     "file name prefix (default: the Compose project)",
+     "FILE",
+     {"restore"},
+     "also restore the media volume from FILE (a name, a path, or latest)",
+     [](Invocation& in, const std::string& value) { in.media_source = value; }},
+    {"--reset",
+     "",
+     "",
+     {"restore"},
+     "drop and recreate the public schema first (in the same transaction)",
+     [](Invocation& in, const std::string&) { in.reset = true; }},
+    {"--no-safety-backup",
+     "",
+     "",
+     {"restore"},
+     "skip the backup of what the restore overwrites",
+     [](Invocation& in, const std::string&) { in.no_safety_backup = true; }},
+    {"--terminate-connections",
+     "",
+     "",
+     {"restore"},
+     "end other sessions on the database before loading",
+     [](Invocation& in, const std::string&) { in.terminate_connections = true; }},
+    {"--quiesce",
+     "",
+     "SERVICE",
+     {"restore"},
+     "stop this Compose service during the restore (repeatable)",
+     [](Invocation& in, const std::string& value) { in.quiesce.push_back(value); }},
+    {"--output", "-o", "DIR", kShortcutCommands, "backup directory (default backups/django)",
+     [](Invocation& in, const std::string& value) { in.output_directory = value; }},
+    {"--prefix", "", "NAME", kShortcutCommands, "file name prefix (default: the Compose project)",
      [](Invocation& in, const std::string& value) { in.prefix = value; }},
-    {"--project",
-     "-p",
-     "NAME",
-     {"backup"},
+    {"--project", "-p", "NAME", kShortcutCommands,
      "Compose project (default: this container's project)",
      [](Invocation& in, const std::string& value) { in.project = value; }},
     {"--status-file", "", "PATH", kJobCommands,
@@ -141,9 +167,14 @@ Invocation parse_arguments(const std::vector<std::string>& arguments) {
       word = word.substr(0, equals);
       has_inline = true;
     }
-    const auto spec = std::find_if(kOptions.begin(), kOptions.end(), [&](const OptionSpec& option) {
+    const auto named = [&](const OptionSpec& option) {
       return word == option.name || (*option.alias != '\0' && word == option.alias);
+    };
+    // --media is a flag for backup and takes a file for restore: prefer this command's entry.
+    auto spec = std::find_if(kOptions.begin(), kOptions.end(), [&](const OptionSpec& option) {
+      return named(option) && option.commands.count(invocation.command);
     });
+    if (spec == kOptions.end()) spec = std::find_if(kOptions.begin(), kOptions.end(), named);
     if (spec == kOptions.end()) {
       std::vector<std::string> names;
       for (const auto& option : kOptions) names.push_back(option.name);
@@ -182,7 +213,7 @@ Invocation parse_arguments(const std::vector<std::string>& arguments) {
       invocation.manifest_path.empty())
     throw usage_error(invocation.command + " needs a manifest: -f FILE, or -f - for standard input",
                       invocation.command);
-  if (invocation.command == "backup" && invocation.operands[0] != "dev" &&
+  if (kShortcutCommands.count(invocation.command) && invocation.operands[0] != "dev" &&
       invocation.operands[0] != "prod")
     throw usage_error("environment must be dev or prod, not " + invocation.operands[0],
                       invocation.command);

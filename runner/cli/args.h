@@ -12,17 +12,22 @@ namespace hivekeeper::cli {
 
 struct Invocation {
   std::string command;                // run, backup, validate, version, help
-  std::vector<std::string> operands;  // backup: the environment
+  std::vector<std::string> operands;  // backup: the environment; restore: it and FILE
   bool help = false;
   std::string manifest_path;  // -f
   std::string status_file;    // --status-file
   LogFormat log_format = LogFormat::text;
   bool verbose = false;
-  // backup's shortcuts for spec fields
-  bool media = false;
+  // backup's and restore's shortcuts for spec fields
+  bool media = false;        // backup --media
+  std::string media_source;  // restore --media FILE|latest
   std::string output_directory;
   std::string prefix;
   std::string project;
+  bool reset = false;
+  bool no_safety_backup = false;
+  bool terminate_connections = false;
+  std::vector<std::string> quiesce;
 };
 
 Invocation parse_arguments(const std::vector<std::string>& arguments);

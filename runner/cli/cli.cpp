@@ -16,6 +16,7 @@
 #include "docker/client.h"
 #include "jobs/backup.h"
 #include "jobs/naming.h"
+#include "jobs/restore.h"
 #include "manifest/manifest.h"
 #include "status/status.h"
 
@@ -24,7 +25,28 @@ namespace {
 
 using nlohmann::json;
 
+json restore_document(const Invocation& invocation) {
+  const std::string& environment = invocation.operands.at(0);
+  json source = json::object();
+  if (invocation.operands.size() > 1) source["database"] = invocation.operands[1];
+  if (!invocation.media_source.empty()) source["media"] = invocation.media_source;
+  if (!invocation.output_directory.empty()) source["directory"] = invocation.output_directory;
+  if (!invocation.prefix.empty()) source["prefix"] = invocation.prefix;
+  json spec = {{"environment", environment}, {"source", source}};
+  if (!invocation.project.empty()) spec["target"]["project"] = invocation.project;
+  if (invocation.reset) spec["reset"] = true;
+  if (invocation.no_safety_backup) spec["safetyBackup"] = false;
+  if (invocation.terminate_connections) spec["terminateConnections"] = true;
+  if (!invocation.quiesce.empty()) spec["quiesce"]["services"] = invocation.quiesce;
+  return {{"apiVersion", manifest::kApiVersion},
+          {"kind", "RestoreJob"},
+          {"metadata", {{"name", "restore-" + environment}}},
+          {"spec", spec}};
+}
+
 manifest::Manifest manifest_for(const Invocation& invocation) {
+  if (invocation.command == "restore")
+    return manifest::parse_manifest(restore_document(invocation).dump(), "the command line");
   if (invocation.command != "backup") return manifest::load_manifest(invocation.manifest_path);
   const std::string& environment = invocation.operands.at(0);
   json spec = {{"environment", environment}, {"media", {{"enabled", invocation.media}}}};
@@ -42,8 +64,7 @@ manifest::Manifest manifest_for(const Invocation& invocation) {
 std::filesystem::path status_path_for(const Invocation& invocation,
                                       const manifest::Manifest& manifest) {
   if (!invocation.status_file.empty()) return invocation.status_file;
-  return std::filesystem::path(manifest.backup.output.directory) / "status" /
-         (manifest.name + ".json");
+  return std::filesystem::path(manifest.directory()) / "status" / (manifest.name + ".json");
 }
 
 void mark_failed(status::JobStatus& job, const std::string& reason, const std::string& message) {
@@ -51,7 +72,10 @@ void mark_failed(status::JobStatus& job, const std::string& reason, const std::s
   job.phase = status::Phase::Failed;
   job.completion_time = now;
   job.message = message;
-  job.artifacts.clear();
+  // A failed job's own files are gone; a restore's safety backup stays, and stays listed.
+  std::erase_if(job.artifacts, [](const status::Artifact& artifact) {
+    return !artifact.kind.starts_with("safety-");
+  });
   status::set_condition(job.conditions, {"Running", "False", reason, message, now});
   status::set_condition(job.conditions, {"Failed", "True", reason, message, now});
 }
@@ -85,7 +109,10 @@ int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
     });
     docker.connect();
     spdlog::debug("Docker engine at {}, API {}", docker.socket_path(), docker.api_version());
-    jobs::run_backup(manifest, docker, *status);
+    if (manifest.is_restore())
+      jobs::run_restore(manifest, docker, *status);
+    else
+      jobs::run_backup(manifest, docker, *status);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     status->update([&](status::JobStatus& job) {
@@ -94,8 +121,10 @@ int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
       job.completion_time = now;
       job.message = std::format("completed in {:.1f} s", seconds);
       status::set_condition(job.conditions, {"Running", "False", "Completed", job.message, now});
-      status::set_condition(job.conditions,
-                            {"Complete", "True", "BackupSucceeded", job.message, now});
+      status::set_condition(
+          job.conditions,
+          {"Complete", "True", manifest.is_restore() ? "RestoreSucceeded" : "BackupSucceeded",
+           job.message, now});
     });
   } catch (const Error& error) {
     std::cerr << "hivekeeper: " << redact_secrets(error.describe()) << std::endl;

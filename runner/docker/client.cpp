@@ -283,7 +283,10 @@ int Client::exec(const std::string& container_id, const ExecCommand& command,
   stream("POST", "/exec/" + exec_id + "/start", json{{"Detach", false}, {"Tty", false}}.dump(),
          [&](std::string_view bytes) { demuxer.feed(bytes); });
   demuxer.finish();
+  return exec_exit_code(exec_id, command.argv.front());
+}
 
+int Client::exec_exit_code(const std::string& exec_id, const std::string& program) const {
   // The engine closes the stream as the process exits but may record the exit code a moment
   // later; poll briefly before calling the stream broken.
   json state = get_json("/exec/" + exec_id + "/json");
@@ -292,11 +295,71 @@ int Client::exec(const std::string& container_id, const ExecCommand& command,
     state = get_json("/exec/" + exec_id + "/json");
   }
   if (state.value("Running", false))
-    throw job_failed(
-        "DockerStreamTruncated",
-        "the output of `" + command.argv.front() + "` ended while it was still running",
-        "check the engine's log; the connection to the Docker engine broke");
+    throw job_failed("DockerStreamTruncated",
+                     "the output of `" + program + "` ended while it was still running",
+                     "check the engine's log; the connection to the Docker engine broke");
   return state.value("ExitCode", -1);
+}
+
+Client::AttachedExec Client::exec_attached(const std::string& container_id,
+                                           const ExecCommand& command, const DataSink& on_stdout,
+                                           const DataSink& on_stderr) const {
+  json create = {{"AttachStdin", true},
+                 {"AttachStdout", true},
+                 {"AttachStderr", true},
+                 {"Tty", false},
+                 {"Cmd", command.argv}};
+  if (!command.env.empty()) create["Env"] = command.env;
+  if (!command.user.empty()) create["User"] = command.user;
+  AttachedExec exec;
+  exec.id = post_json("/containers/" + container_id + "/exec", create).at("Id").get<std::string>();
+  exec.session = std::make_unique<ExecSession>(
+      socket_path_, versioned("/exec/" + exec.id + "/start"), on_stdout, on_stderr);
+  return exec;
+}
+
+void Client::start_container(const std::string& id) const {
+  const auto client = open_client(socket_path_, false);
+  const std::string path = "/containers/" + id + "/start";
+  const auto result = client->Post(versioned(path), "", "application/json");
+  if (result && result->status == 304) return;  // already running
+  check_result("POST", path, socket_path_, result);
+}
+
+void Client::stop_container(const std::string& id, int timeout_seconds) const {
+  auto client = open_client(socket_path_, false);
+  client->set_read_timeout(std::chrono::seconds(timeout_seconds + 30));
+  const std::string path = "/containers/" + id + "/stop?t=" + std::to_string(timeout_seconds);
+  const auto result = client->Post(versioned(path), "", "application/json");
+  if (result && result->status == 304) return;  // already stopped
+  check_result("POST", path, socket_path_, result);
+}
+
+void Client::upload_archive(const std::string& container_id, const std::string& path,
+                            const ChunkSource& next_chunk) const {
+  const auto client = open_client(socket_path_, true);
+  const std::string request_path = "/containers/" + container_id +
+                                   "/archive?noOverwriteDirNonDir=1&path=" + percent_encode(path);
+  std::exception_ptr source_failure;
+  const auto result = client->Put(
+      versioned(request_path),
+      [&](size_t, httplib::DataSink& sink) {
+        try {
+          const std::string_view chunk = next_chunk();
+          if (chunk.empty()) {
+            sink.done();
+          } else {
+            sink.write(chunk.data(), chunk.size());
+          }
+          return true;
+        } catch (...) {
+          source_failure = std::current_exception();
+          return false;
+        }
+      },
+      "application/x-tar");
+  if (source_failure) std::rethrow_exception(source_failure);
+  check_result("PUT", request_path, socket_path_, result);
 }
 
 }  // namespace hivekeeper::docker

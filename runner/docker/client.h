@@ -7,12 +7,14 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "docker/exec_session.h"
 #include "docker/objects.h"
 
 namespace hivekeeper::docker {
@@ -58,6 +60,25 @@ class Client {
   // Runs a command in a running container and returns its exit code.
   int exec(const std::string& container_id, const ExecCommand& command, const DataSink& on_stdout,
            const DataSink& on_stderr) const;
+
+  // Runs a command with its standard input attached: the caller writes to the session, closes
+  // its input, waits for its output, then asks exec_exit_code(id).
+  struct AttachedExec {
+    std::string id;
+    std::unique_ptr<ExecSession> session;
+  };
+  AttachedExec exec_attached(const std::string& container_id, const ExecCommand& command,
+                             const DataSink& on_stdout, const DataSink& on_stderr) const;
+  int exec_exit_code(const std::string& exec_id, const std::string& program) const;
+
+  void start_container(const std::string& id) const;  // no-op if it is running
+  void stop_container(const std::string& id, int timeout_seconds) const;
+
+  // Extracts the tar stream that `next_chunk` yields (empty = end) into PATH in the container,
+  // which may be stopped. The engine refuses entries that would land outside the container.
+  using ChunkSource = std::function<std::string_view()>;
+  void upload_archive(const std::string& container_id, const std::string& path,
+                      const ChunkSource& next_chunk) const;
 
   nlohmann::json get_json(const std::string& path) const;
   nlohmann::json post_json(const std::string& path, const nlohmann::json& body) const;

@@ -188,19 +188,13 @@ MediaResult archive_media(const docker::Client& docker, const BackupPlan& plan,
   return result;
 }
 
-status::Artifact to_artifact(const char* kind, const archive::WrittenFile& file) {
+status::Artifact to_artifact(const std::string& kind, const archive::WrittenFile& file) {
   return {kind, file.path.string(), file.bytes, file.sha256};
 }
 
 }  // namespace
 
-void run_backup(const manifest::Manifest& manifest, const docker::Client& docker,
-                status::StatusReporter& status) {
-  const Discovered found = discover(docker, manifest.backup);
-  const BackupPlan plan = plan_backup(manifest, found, Clock::now());
-  spdlog::info("backing up database {} from container {} (project {}){}", plan.database.name,
-               plan.database_container.name, plan.project.empty() ? "-" : plan.project,
-               plan.media_volume.empty() ? "" : " and media volume " + plan.media_volume);
+WrittenBackupSet write_backup_set(const BackupPlan& plan, const docker::Client& docker) {
   std::error_code directory_error;
   std::filesystem::create_directories(plan.output_directory, directory_error);
   if (directory_error)
@@ -235,7 +229,8 @@ void run_backup(const manifest::Manifest& manifest, const docker::Client& docker
   if (media.valid()) media_result = media.get();
   reporter.reset();
 
-  BackupOutcome outcome;
+  WrittenBackupSet set;
+  BackupOutcome& outcome = set.outcome;
   outcome.database_file = dump.file;
   outcome.server_version = dump.scanner.server_version();
   outcome.pg_dump_version = dump.scanner.pg_dump_version();
@@ -245,8 +240,8 @@ void run_backup(const manifest::Manifest& manifest, const docker::Client& docker
     outcome.media_stats = media_result->stats;
   }
   outcome.end = Clock::now();
-  const auto metadata_path = artifact_path(plan, plan.files.metadata);
-  const std::string metadata = backup_metadata(plan, outcome).dump(2) + "\n";
+  set.metadata_path = artifact_path(plan, plan.files.metadata);
+  set.metadata = backup_metadata(plan, outcome).dump(2) + "\n";
 
   // Everything is written; now move the set into place, metadata last. Should a rename fail or a
   // signal arrive in between, the files already renamed are removed again: a set is whole or
@@ -263,26 +258,45 @@ void run_backup(const manifest::Manifest& manifest, const docker::Client& docker
     media_result->writer->commit();
     committed.push_back(media_result->file.path);
   }
-  archive::write_file_atomically(metadata_path, metadata);
+  archive::write_file_atomically(set.metadata_path, set.metadata);
   complete = true;
 
-  status.update([&](status::JobStatus& job) {
-    job.artifacts.push_back(to_artifact("database", outcome.database_file));
-    if (outcome.media_file) job.artifacts.push_back(to_artifact("media", *outcome.media_file));
-    archive::Sha256 metadata_sha256;
-    metadata_sha256.update(metadata);
-    job.artifacts.push_back(
-        {"metadata", metadata_path.string(), metadata.size(), metadata_sha256.hex_digest()});
-    job.details["database"] = {{"name", plan.database.name},
-                               {"container", plan.database_container.name},
-                               {"serverVersion", outcome.server_version},
-                               {"tables", outcome.row_counts.size()}};
-  });
   spdlog::info("database: {} compressed into {} ({} tables)", human_bytes(dump.file.bytes),
                plan.files.database, outcome.row_counts.size());
   if (outcome.media_file)
     spdlog::info("media: {} files, {} compressed into {}", outcome.media_stats.files,
                  human_bytes(outcome.media_file->bytes), plan.files.media);
+  return set;
+}
+
+std::vector<status::Artifact> backup_set_artifacts(const WrittenBackupSet& set,
+                                                   const std::string& role) {
+  std::vector<status::Artifact> artifacts;
+  artifacts.push_back(to_artifact((role + "database").c_str(), set.outcome.database_file));
+  if (set.outcome.media_file)
+    artifacts.push_back(to_artifact((role + "media").c_str(), *set.outcome.media_file));
+  archive::Sha256 metadata_sha256;
+  metadata_sha256.update(set.metadata);
+  artifacts.push_back({role + "metadata", set.metadata_path.string(), set.metadata.size(),
+                       metadata_sha256.hex_digest()});
+  return artifacts;
+}
+
+void run_backup(const manifest::Manifest& manifest, const docker::Client& docker,
+                status::StatusReporter& status) {
+  const Discovered found = discover(docker, manifest.backup);
+  const BackupPlan plan = plan_backup(manifest, found, Clock::now());
+  spdlog::info("backing up database {} from container {} (project {}){}", plan.database.name,
+               plan.database_container.name, plan.project.empty() ? "-" : plan.project,
+               plan.media_volume.empty() ? "" : " and media volume " + plan.media_volume);
+  const WrittenBackupSet set = write_backup_set(plan, docker);
+  status.update([&](status::JobStatus& job) {
+    for (auto& artifact : backup_set_artifacts(set, "")) job.artifacts.push_back(artifact);
+    job.details["database"] = {{"name", plan.database.name},
+                               {"container", plan.database_container.name},
+                               {"serverVersion", set.outcome.server_version},
+                               {"tables", set.outcome.row_counts.size()}};
+  });
 }
 
 }  // namespace hivekeeper::jobs

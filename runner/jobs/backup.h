@@ -6,11 +6,29 @@
 //   4. write the metadata, then move all files into place; on any failure none is left
 #pragma once
 
+#include <filesystem>
+#include <string>
+
 #include "docker/client.h"
+#include "jobs/metadata.h"
+#include "jobs/plan.h"
 #include "manifest/manifest.h"
 #include "status/status.h"
 
 namespace hivekeeper::jobs {
+
+struct WrittenBackupSet {
+  BackupOutcome outcome;
+  std::filesystem::path metadata_path;
+  std::string metadata;  // the file's content
+};
+
+// Steps 2-4 for a plan already made; the restore's safety backup runs this too.
+WrittenBackupSet write_backup_set(const BackupPlan& plan, const docker::Client& docker);
+
+// The set's files as status artifacts; `role` prefixes their kind ("" or "safety-").
+std::vector<status::Artifact> backup_set_artifacts(const WrittenBackupSet& set,
+                                                   const std::string& role);
 
 // Throws hivekeeper::Error on failure, after removing every partial file. Fills the status.
 void run_backup(const manifest::Manifest& manifest, const docker::Client& docker,

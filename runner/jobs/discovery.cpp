@@ -174,7 +174,8 @@ std::string own_container_hint() {
   return hostname ? hostname : "";
 }
 
-Discovered discover(const docker::Client& docker, const manifest::BackupSpec& spec) {
+Discovered discover(const docker::Client& docker, const manifest::BackupSpec& spec,
+                    bool database_must_run) {
   Discovered found;
   found.project = spec.target.project;
   if (found.project.empty()) {
@@ -196,7 +197,7 @@ Discovered discover(const docker::Client& docker, const manifest::BackupSpec& sp
   const Container chosen =
       choose_database_container(docker.list_containers({}), spec.target, found.project);
   found.database_container = docker.inspect_container(chosen.id);
-  require_running(found.database_container);
+  if (database_must_run) require_running(found.database_container);
   if (found.project.empty())
     found.project = label_of(found.database_container, docker::kComposeProjectLabel);
   found.database = resolve_database_identity(spec.database, found.database_container.env);

@@ -51,6 +51,8 @@ DatabaseIdentity resolve_database_identity(const manifest::DatabaseSpec& request
 // /etc/hostname from /var/lib/docker/containers/<id>/), else $HOSTNAME. May be "".
 std::string own_container_hint();
 
-Discovered discover(const docker::Client& docker, const manifest::BackupSpec& spec);
+// A backup needs the database running; a restore starts it, so it passes must_run = false.
+Discovered discover(const docker::Client& docker, const manifest::BackupSpec& spec,
+                    bool database_must_run = true);
 
 }  // namespace hivekeeper::jobs

@@ -7,9 +7,13 @@ namespace hivekeeper::jobs {
 
 BackupPlan plan_backup(const manifest::Manifest& manifest, const Discovered& found,
                        Clock::time_point now) {
-  const manifest::BackupSpec& spec = manifest.backup;
+  return plan_backup(manifest.name, manifest.backup, found, now, false);
+}
+
+BackupPlan plan_backup(const std::string& job_name, const manifest::BackupSpec& spec,
+                       const Discovered& found, Clock::time_point now, bool pre_restore) {
   BackupPlan plan;
-  plan.job_name = manifest.name;
+  plan.job_name = job_name;
   plan.environment = spec.environment;
   plan.project = found.project;
   plan.prefix = !spec.output.prefix.empty() ? spec.output.prefix : found.project;
@@ -31,7 +35,8 @@ BackupPlan plan_backup(const manifest::Manifest& manifest, const Discovered& fou
   plan.output_directory = spec.output.directory;
   plan.start = now;
   plan.timestamp = backup_timestamp(now);
-  plan.files = backup_file_names(plan.prefix, plan.environment, plan.database.name, plan.timestamp);
+  plan.files = backup_file_names(plan.prefix, plan.environment, plan.database.name, plan.timestamp,
+                                 pre_restore);
   return plan;
 }
 

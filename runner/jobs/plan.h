@@ -33,5 +33,9 @@ struct BackupPlan {
 
 BackupPlan plan_backup(const manifest::Manifest& manifest, const Discovered& found,
                        Clock::time_point now);
+// The same for a BackupSpec that is not a manifest's: a restore's safety backup, named
+// <prefix>_<env>_pre-restore_...
+BackupPlan plan_backup(const std::string& job_name, const manifest::BackupSpec& spec,
+                       const Discovered& found, Clock::time_point now, bool pre_restore);
 
 }  // namespace hivekeeper::jobs

@@ -19,9 +19,15 @@ const json& backup_job_schema() {
   return schema;
 }
 
-// Kinds this runner executes, with their schemas. RestoreJob joins here.
+const json& restore_job_schema() {
+  static const json schema = json::parse(embedded::restore_job_schema);
+  return schema;
+}
+
+// Kinds this runner executes, with their schemas.
 const json* schema_for_kind(const std::string& kind) {
   if (kind == "BackupJob") return &backup_job_schema();
+  if (kind == "RestoreJob") return &restore_job_schema();
   return nullptr;
 }
 
@@ -29,17 +35,26 @@ std::string string_at(const json& object, const char* key, std::string fallback 
   return object.contains(key) ? object[key].get<std::string>() : fallback;
 }
 
+const json& object_at(const json& spec, const char* key) {
+  static const json empty = json::object();
+  return spec.contains(key) ? spec[key] : empty;
+}
+
+TargetSpec target_spec_from(const json& target) {
+  return {string_at(target, "project"), string_at(target, "databaseService"),
+          string_at(target, "databaseContainer")};
+}
+
+DatabaseSpec database_spec_from(const json& database) {
+  return {string_at(database, "name"), string_at(database, "user")};
+}
+
 BackupSpec backup_spec_from(const json& spec) {
   BackupSpec backup;
   backup.environment = *parse_environment(spec["environment"].get<std::string>());
   const json empty = json::object();
-  const json& target = spec.contains("target") ? spec["target"] : empty;
-  backup.target.project = string_at(target, "project");
-  backup.target.database_service = string_at(target, "databaseService");
-  backup.target.database_container = string_at(target, "databaseContainer");
-  const json& database = spec.contains("database") ? spec["database"] : empty;
-  backup.database.name = string_at(database, "name");
-  backup.database.user = string_at(database, "user");
+  backup.target = target_spec_from(object_at(spec, "target"));
+  backup.database = database_spec_from(object_at(spec, "database"));
   const json& dump = spec.contains("dump") ? spec["dump"] : empty;
   backup.dump.clean = dump.value("clean", backup.dump.clean);
   backup.dump.if_exists = dump.value("ifExists", backup.dump.clean);
@@ -54,6 +69,28 @@ BackupSpec backup_spec_from(const json& spec) {
   backup.output.directory = string_at(output, "directory", backup.output.directory);
   backup.output.prefix = string_at(output, "prefix");
   return backup;
+}
+
+RestoreSpec restore_spec_from(const json& spec) {
+  RestoreSpec restore;
+  restore.environment = *parse_environment(spec["environment"].get<std::string>());
+  restore.target = target_spec_from(object_at(spec, "target"));
+  restore.database = database_spec_from(object_at(spec, "database"));
+  const json& source = object_at(spec, "source");
+  restore.source.directory = string_at(source, "directory", restore.source.directory);
+  restore.source.prefix = string_at(source, "prefix");
+  restore.source.database = string_at(source, "database", restore.source.database);
+  restore.source.media = string_at(source, "media");
+  restore.media_volume = string_at(object_at(spec, "media"), "volume");
+  restore.reset = spec.value("reset", restore.reset);
+  restore.safety_backup = spec.value("safetyBackup", restore.safety_backup);
+  restore.terminate_connections = spec.value("terminateConnections", false);
+  restore.lock_timeout_seconds = spec.value("lockTimeoutSeconds", restore.lock_timeout_seconds);
+  const json& quiesce = object_at(spec, "quiesce");
+  restore.quiesce.services = quiesce.value("services", std::vector<std::string>{});
+  restore.quiesce.stop_timeout_seconds =
+      quiesce.value("stopTimeoutSeconds", restore.quiesce.stop_timeout_seconds);
+  return restore;
 }
 
 // Rules the schema cannot say.
@@ -90,7 +127,8 @@ Manifest parse_manifest(std::string_view text, const std::string& source_name) {
     throw invalid_input(
         "InvalidManifest",
         source_name + ": kind " + (kind.empty() ? "is missing" : "\"" + kind + "\" is not known"),
-        "this runner executes kind: BackupJob with apiVersion: " + std::string(kApiVersion));
+        "this runner executes kind: BackupJob or RestoreJob with apiVersion: " +
+            std::string(kApiVersion));
   }
 
   const LocationLookup location = [&](const std::string& path) -> std::string {
@@ -118,6 +156,10 @@ Manifest parse_manifest(std::string_view text, const std::string& source_name) {
   manifest.kind = kind;
   manifest.name = document["metadata"]["name"].get<std::string>();
   manifest.document = document;
+  if (manifest.is_restore()) {
+    manifest.restore = restore_spec_from(document["spec"]);
+    return manifest;
+  }
   manifest.backup = backup_spec_from(document["spec"]);
   errors = semantic_errors(manifest.backup);
   if (!errors.empty())

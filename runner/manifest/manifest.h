@@ -58,11 +58,43 @@ struct BackupSpec {
   OutputSpec output;
 };
 
+struct SourceSpec {
+  std::string directory = "backups/django";
+  std::string prefix;               // "" = the Compose project name
+  std::string database = "latest";  // latest, a file name in the directory, or a path
+  std::string media;                // "" = no media restore; latest, a name or a path
+};
+
+struct QuiesceSpec {
+  std::vector<std::string> services;
+  int stop_timeout_seconds = 30;
+};
+
+struct RestoreSpec {
+  Environment environment = Environment::dev;
+  TargetSpec target;
+  DatabaseSpec database;
+  SourceSpec source;
+  std::string media_volume;  // "" = as for backups (label, else the project's media)
+  bool reset = false;
+  bool safety_backup = true;
+  bool terminate_connections = false;
+  int lock_timeout_seconds = 60;
+  QuiesceSpec quiesce;
+};
+
 struct Manifest {
-  std::string kind;  // "BackupJob"
+  std::string kind;  // "BackupJob" or "RestoreJob"
   std::string name;
   nlohmann::json document;  // as written, echoed into the status
-  BackupSpec backup;
+  BackupSpec backup;        // kind BackupJob
+  RestoreSpec restore;      // kind RestoreJob
+
+  bool is_restore() const { return kind == "RestoreJob"; }
+  // Where the job's files and its status/ folder live.
+  const std::string& directory() const {
+    return is_restore() ? restore.source.directory : backup.output.directory;
+  }
 };
 
 // Throws hivekeeper::Error (invalid input) listing every problem.

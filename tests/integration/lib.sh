@@ -99,17 +99,19 @@ seed_media() {
     touch -h -d "2025-12-17 03:15:00" /m/glyphs/g1.svg /m/uploads/empty.txt /m/uploads/link.svg'
 }
 
-# Runs the backup-job service with ARGS; records stdout, stderr and the exit code in $WORK.
-# Options for `docker compose run` itself go in the array JOB_RUN_OPTIONS.
+# Runs the backup-job service (JOB_SERVICE) with ARGS; records stdout, stderr and the exit code
+# in $WORK. Options for `docker compose run` itself go in the array JOB_RUN_OPTIONS.
 JOB_RUN_OPTIONS=()
 run_job() {
   set +e
-  compose run --rm -T "${JOB_RUN_OPTIONS[@]}" backup-job "$@" >"$WORK/stdout" 2>"$WORK/stderr"
+  compose run --rm -T "${JOB_RUN_OPTIONS[@]}" "${JOB_SERVICE:-backup-job}" "$@" >"$WORK/stdout" 2>"$WORK/stderr"
   echo $? >"$WORK/exit"
   set -e
 }
 
 job_exit() { cat "$WORK/exit"; }
+
+run_restore() { JOB_SERVICE=restore-job run_job "$@"; }
 
 status_field() { # status-file jq-filter
   jq -r "$2" "$1"

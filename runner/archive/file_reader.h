@@ -1,0 +1,48 @@
+// Reading backup files back: the decompressed content of a .sql.gz (one gzip member or many, as
+// ParallelGzipWriter writes them), and an archive's entries, both through libarchive, with the
+// SHA-256 of the file's bytes on disk taken in the same pass so a metadata checksum costs no
+// second read. A truncated or corrupt file throws, naming the file.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+struct archive;
+
+namespace hivekeeper::archive {
+
+struct FileSource;
+
+struct FileDigest {
+  std::uint64_t bytes = 0;
+  std::string sha256;
+};
+
+FileDigest digest_file(const std::filesystem::path& path);
+
+// Streams the uncompressed content of the gzip file PATH to `sink`, in chunks of up to 1 MiB.
+FileDigest read_gzip_file(const std::filesystem::path& path,
+                          const std::function<void(std::string_view)>& sink);
+
+// An open libarchive reader over a file (tar, with or without gzip), hashing the file as it goes.
+class ArchiveFileReader {
+ public:
+  explicit ArchiveFileReader(const std::filesystem::path& path);
+  ~ArchiveFileReader();
+  ArchiveFileReader(const ArchiveFileReader&) = delete;
+  ArchiveFileReader& operator=(const ArchiveFileReader&) = delete;
+
+  struct archive* handle() { return handle_; }
+  // After the last entry: the size and SHA-256 of the whole file.
+  FileDigest digest();
+
+ private:
+  std::unique_ptr<FileSource> source_;
+  struct archive* handle_ = nullptr;
+};
+
+}  // namespace hivekeeper::archive

@@ -1,0 +1,258 @@
+#include "jobs/restore_database.h"
+
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "postgres/dump_scanner.h"
+
+namespace hivekeeper::jobs {
+namespace {
+
+constexpr std::size_t kStderrKept = 64 * 1024;
+constexpr char kFieldSeparator = '\x1f';
+
+std::vector<std::string> split(std::string_view text, char separator) {
+  std::vector<std::string> parts;
+  for (;;) {
+    const auto at = text.find(separator);
+    parts.emplace_back(text.substr(0, at));
+    if (at == std::string_view::npos) return parts;
+    text.remove_prefix(at + 1);
+  }
+}
+
+std::string hint_for(const std::string& message, const std::string& container) {
+  if (message.find("already exists") != std::string::npos)
+    return "the dump was made without --clean (plain pg_dump, as the seed's scripts do) and the "
+           "database already holds its objects: restore with --reset (spec.reset: true)";
+  if (message.find("lock timeout") != std::string::npos)
+    return "another session holds a lock the restore needs: stop the app during the restore "
+           "(spec.quiesce.services) or let the job end other sessions (--terminate-connections, "
+           "spec.terminateConnections: true)";
+  if (message.find("role") != std::string::npos &&
+      message.find("does not exist") != std::string::npos)
+    return "the dump names a role this server lacks; create it (`docker exec " + container +
+           " createuser ROLE`) or restore into the environment the dump came from";
+  return "fix the statement in a copy of the dump, or restore another backup; `zcat FILE | sed -n "
+         "'LINE,+5p'` shows the statement";
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> query_database(const docker::Client& docker,
+                                                     const docker::Container& container,
+                                                     const DatabaseIdentity& database,
+                                                     const std::string& sql) {
+  std::string out;
+  std::string errors;
+  const int exit_code = docker.exec(
+      container.id,
+      {{"psql", "-X", "-A", "-t", "-F", std::string(1, kFieldSeparator), "-v", "ON_ERROR_STOP=1",
+        "--username", database.user, "--dbname", database.name, "-c", sql},
+       {},
+       {}},
+      [&](std::string_view bytes) { out.append(bytes); },
+      [&](std::string_view bytes) { errors.append(bytes.substr(0, 4096)); });
+  if (exit_code != 0) {
+    const auto error = postgres::first_psql_error(errors);
+    throw job_failed("DatabaseQueryFailed",
+                     "cannot query database " + database.name + " as " + database.user + " in " +
+                         container.name + ": " +
+                         (error.message.empty() ? errors.substr(0, 300) : error.message),
+                     "check spec.database.name / spec.database.user (`docker exec " +
+                         container.name + " psql -U " + database.user + " -l`)");
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& line : split(out, '\n'))
+    if (!line.empty()) rows.push_back(split(line, kFieldSeparator));
+  return rows;
+}
+
+docker::Container ensure_database_ready(const docker::Client& docker,
+                                        const docker::Container& container,
+                                        const DatabaseIdentity& database,
+                                        std::chrono::seconds timeout) {
+  if (!container.running()) {
+    spdlog::info("database container {} is {}; starting it", container.name, container.state);
+    docker.start_container(container.id);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string last_problem;
+  for (;;) {
+    try {
+      // Over TCP: the official image's first-start initialisation runs a server on the socket
+      // only, which must not be mistaken for the real one.
+      const int ready = docker.exec(
+          container.id,
+          {{"pg_isready", "-q", "-h", "127.0.0.1", "-U", database.user, "-d", database.name},
+           {},
+           {}},
+          [](std::string_view) {}, [](std::string_view) {});
+      if (ready == 0) break;
+      last_problem = "pg_isready exit code " + std::to_string(ready);
+    } catch (const Error& error) {
+      last_problem = error.what();  // restarting containers refuse exec for a moment
+    }
+    if (std::chrono::steady_clock::now() > deadline)
+      throw job_failed("DatabaseNotReady",
+                       "PostgreSQL in " + container.name + " did not accept connections within " +
+                           std::to_string(timeout.count()) + " s (" + last_problem + ")",
+                       "`docker logs " + container.name + "` shows why");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  return docker.inspect_container(container.id);
+}
+
+std::vector<Session> other_sessions(const docker::Client& docker,
+                                    const docker::Container& container,
+                                    const DatabaseIdentity& database, bool terminate) {
+  const std::string others =
+      "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+      "AND backend_type = 'client backend'";
+  if (terminate)
+    query_database(docker, container, database, "SELECT pg_terminate_backend(pid) " + others);
+  std::vector<Session> sessions;
+  for (const auto& row :
+       query_database(docker, container, database,
+                      "SELECT pid, usename, application_name, coalesce(state, '') " + others))
+    if (row.size() == 4) sessions.push_back({row[0], row[1], row[2], row[3]});
+  return sessions;
+}
+
+DatabaseLoad::DatabaseLoad(const docker::Client& docker, const docker::Container& container,
+                           const DatabaseIdentity& database,
+                           const postgres::RestoreSqlOptions& options)
+    : docker_(docker), container_(container), database_(database), options_(options) {
+  exec_ = docker_.exec_attached(
+      container_.id, {postgres::psql_restore_command(database_.name, database_.user), {}, {}},
+      [this](std::string_view bytes) {
+        std::lock_guard lock(mutex_);
+        output_.feed(bytes);
+        changed_.notify_all();
+      },
+      [this](std::string_view bytes) {
+        std::lock_guard lock(mutex_);
+        if (errors_.size() < kStderrKept)
+          errors_.append(bytes.substr(0, kStderrKept - errors_.size()));
+        changed_.notify_all();
+      });
+}
+
+DatabaseLoad::~DatabaseLoad() {
+  try {
+    roll_back();
+  } catch (...) {
+    // Closing the input is all a rollback needs; the server aborts the transaction either way.
+  }
+}
+
+std::string DatabaseLoad::stderr_text() {
+  std::lock_guard lock(mutex_);
+  return errors_;
+}
+
+void DatabaseLoad::roll_back() {
+  if (finished_) return;
+  finished_ = true;
+  exec_.session->close_input();
+  exec_.session->wait_output();
+}
+
+void DatabaseLoad::fail_with_psql_error(const std::filesystem::path& dump_file) {
+  try {
+    roll_back();
+  } catch (const Error&) {
+  }
+  const auto error = postgres::first_psql_error(stderr_text());
+  const std::string where =
+      error.dump_line > 0 ? " at line " + std::to_string(error.dump_line) + " of the dump" : "";
+  throw job_failed(
+      "RestoreSqlFailed",
+      "restoring " + dump_file.filename().string() + " into database " + database_.name +
+          " failed" + where + ": " +
+          (error.message.empty() ? "psql stopped without an error message" : error.message) +
+          "; the transaction was rolled back and the database is unchanged",
+      hint_for(error.message, container_.name));
+}
+
+LoadResult DatabaseLoad::load(const std::filesystem::path& dump_file,
+                              const std::string& expected_sha256) {
+  LoadResult result;
+  postgres::DumpScanner scanner;
+  postgres::RestoreSqlFilter filter(options_,
+                                    [&](std::string_view bytes) { exec_.session->write(bytes); });
+  try {
+    exec_.session->write(postgres::restore_preamble(options_));
+    result.file = archive::read_gzip_file(dump_file, [&](std::string_view sql) {
+      result.sql_bytes += sql.size();
+      scanner.feed(sql);
+      filter.feed(sql);
+    });
+    filter.finish();
+  } catch (const Error& error) {
+    if (error.reason() == "ExecInputRefused") fail_with_psql_error(dump_file);
+    roll_back();
+    throw;
+  }
+  if (!scanner.complete()) {
+    roll_back();
+    throw job_failed("DumpIncomplete",
+                     dump_file.filename().string() +
+                         " ends before pg_dump's \"dump complete\" trailer: the dump was cut "
+                         "short when it was made; nothing was restored",
+                     "restore an earlier backup");
+  }
+  if (!expected_sha256.empty() && result.file.sha256 != expected_sha256) {
+    roll_back();
+    throw job_failed("ChecksumMismatch", dump_file.filename().string() +
+                                             " changed while it was read (sha256 " +
+                                             result.file.sha256 + ", metadata " + expected_sha256 +
+                                             "); nothing was restored");
+  }
+  try {
+    exec_.session->write(postgres::restore_epilogue());
+  } catch (const Error&) {
+    fail_with_psql_error(dump_file);
+  }
+  {
+    std::unique_lock lock(mutex_);
+    while (!output_.loaded() && !exec_.session->output_ended())
+      changed_.wait_for(lock, std::chrono::milliseconds(200));
+    if (!output_.loaded()) {
+      lock.unlock();
+      fail_with_psql_error(dump_file);
+    }
+    const auto& tables = filter.copy_tables();
+    const auto& counts = output_.copy_counts();
+    for (std::size_t i = 0; i < tables.size() && i < counts.size(); ++i)
+      result.loaded_rows[tables[i]] = counts[i];
+  }
+  result.dump_rows = scanner.row_counts();
+  result.statements_skipped = filter.statements_skipped();
+  return result;
+}
+
+void DatabaseLoad::commit() {
+  exec_.session->write("COMMIT;\n");
+  finished_ = true;
+  exec_.session->close_input();
+  exec_.session->wait_output();
+  const int exit_code = docker_.exec_exit_code(exec_.id, "psql");
+  bool committed = false;
+  {
+    std::lock_guard lock(mutex_);
+    committed = output_.committed();
+  }
+  if (exit_code != 0 || !committed) {
+    const auto error = postgres::first_psql_error(stderr_text());
+    throw job_failed("CommitFailed",
+                     "the restore's COMMIT failed in database " + database_.name + ": " +
+                         (error.message.empty() ? "psql exit code " + std::to_string(exit_code)
+                                                : error.message) +
+                         "; the database is unchanged");
+  }
+}
+
+}  // namespace hivekeeper::jobs

@@ -1,0 +1,85 @@
+// The database half of a restore, in the database container through docker exec: readiness,
+// the sessions that could block the load, and the load itself. The dump is decompressed here and
+// streamed to psql's standard input inside one transaction (see postgres/restore_sql.h); memory
+// stays bounded whatever the dump's size. load() returns with the transaction still open, so the
+// caller commits only after every other check has passed; anything else rolls it back.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "archive/file_reader.h"
+#include "docker/client.h"
+#include "jobs/discovery.h"
+#include "postgres/restore_sql.h"
+
+namespace hivekeeper::jobs {
+
+// Runs SQL with psql -A -t and returns its rows split into fields. Throws with psql's error.
+std::vector<std::vector<std::string>> query_database(const docker::Client& docker,
+                                                     const docker::Container& container,
+                                                     const DatabaseIdentity& database,
+                                                     const std::string& sql);
+
+// Starts the container if it is stopped, then waits until Postgres accepts connections.
+docker::Container ensure_database_ready(const docker::Client& docker,
+                                        const docker::Container& container,
+                                        const DatabaseIdentity& database,
+                                        std::chrono::seconds timeout);
+
+struct Session {
+  std::string pid;
+  std::string user;
+  std::string application;
+  std::string state;
+};
+
+// Other sessions on the database; terminates them first when `terminate` is set.
+std::vector<Session> other_sessions(const docker::Client& docker,
+                                    const docker::Container& container,
+                                    const DatabaseIdentity& database, bool terminate);
+
+struct LoadResult {
+  archive::FileDigest file;                          // the .sql.gz as read
+  std::map<std::string, std::uint64_t> loaded_rows;  // from psql's COPY tags
+  std::map<std::string, std::uint64_t> dump_rows;    // counted in the stream
+  std::uint64_t sql_bytes = 0;
+  std::uint64_t statements_skipped = 0;
+};
+
+class DatabaseLoad {
+ public:
+  DatabaseLoad(const docker::Client& docker, const docker::Container& container,
+               const DatabaseIdentity& database, const postgres::RestoreSqlOptions& options);
+  ~DatabaseLoad();  // rolls back unless committed
+
+  // Streams the dump and waits until psql has executed all of it. `expected_sha256` ("" = none)
+  // is compared before the caller can commit. Throws, with the transaction rolled back, when
+  // the file is corrupt or incomplete or a statement fails.
+  LoadResult load(const std::filesystem::path& dump_file, const std::string& expected_sha256);
+  void commit();
+  void roll_back();
+
+ private:
+  [[noreturn]] void fail_with_psql_error(const std::filesystem::path& dump_file);
+  std::string stderr_text();
+
+  const docker::Client& docker_;
+  docker::Container container_;
+  DatabaseIdentity database_;
+  postgres::RestoreSqlOptions options_;
+  docker::Client::AttachedExec exec_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  postgres::PsqlOutput output_;
+  std::string errors_;
+  bool finished_ = false;
+};
+
+}  // namespace hivekeeper::jobs

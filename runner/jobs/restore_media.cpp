@@ -1,0 +1,147 @@
+#include "jobs/restore_media.h"
+
+#include <future>
+
+#include <spdlog/spdlog.h>
+
+#include "archive/byte_pipe.h"
+#include "common/error.h"
+
+namespace hivekeeper::jobs {
+namespace {
+
+constexpr const char* kMediaMount = "/hivekeeper-media";
+
+}  // namespace
+
+std::string media_swap_script(const std::string& mount, const std::string& staging,
+                              const std::string& old) {
+  // Globs for every top-level name, dotfiles included; Hivekeeper's own folders are skipped.
+  // POSIX sh only: the helper runs whatever shell the database image has (dash, busybox).
+  const std::string each = "[ -e \"$e\" ] || [ -L \"$e\" ] || continue; ";
+  return "set -u\n"
+         "cd '" +
+         mount +
+         "' || exit 10\n"
+         "S='" +
+         staging + "'; O='" + old +
+         "'\n"
+         "undo() {\n"
+         "  for e in * .[!.]* ..?*; do " +
+         each +
+         "case \"$e\" in .hivekeeper-*) continue;; esac; mv -- \"$e\" \"$S/\"; done\n"
+         "  for e in \"$O\"/* \"$O\"/.[!.]* \"$O\"/..?*; do " +
+         each +
+         "mv -- \"$e\" ./; done\n"
+         "  rmdir \"$O\"\n"
+         "}\n"
+         "mkdir \"$O\" || exit 11\n"
+         "for e in * .[!.]* ..?*; do " +
+         each +
+         "case \"$e\" in .hivekeeper-*) continue;; esac; mv -- \"$e\" \"$O/\" || { undo; exit 12; "
+         "}; "
+         "done\n"
+         "for e in \"$S\"/* \"$S\"/.[!.]* \"$S\"/..?*; do " +
+         each +
+         "mv -- \"$e\" ./ || { undo; exit 13; }; done\n"
+         "rm -rf -- \"$S\" \"$O\" .hivekeeper-staging-* .hivekeeper-old-* || exit 14\n";
+}
+
+MediaStaging::MediaStaging(const docker::Client& docker, const std::string& image_id,
+                           const std::string& volume, const std::string& unique_suffix)
+    : docker_(docker),
+      volume_(volume),
+      staging_(".hivekeeper-staging-" + unique_suffix),
+      old_(".hivekeeper-old-" + unique_suffix) {
+  const nlohmann::json config = {
+      {"Image", image_id},
+      {"Entrypoint", {"sleep"}},
+      {"Cmd", {"infinity"}},
+      {"Labels", {{"hivekeeper.io/helper", "media-writer"}}},
+      {"NetworkDisabled", true},
+      {"HostConfig", {{"Binds", {volume + ":" + kMediaMount}}, {"NetworkMode", "none"}}},
+  };
+  helper_ = docker_.create_container("hivekeeper-restore-" + unique_suffix, config);
+  cleanup_ = std::make_unique<ScopedCleanup>([this] { clean_up(); });
+  docker_.start_container(helper_);
+}
+
+MediaStaging::~MediaStaging() {
+  cleanup_.reset();
+}
+
+void MediaStaging::clean_up() {
+  try {
+    if (!swapped_) run("rm -rf -- '" + std::string(kMediaMount) + "/" + staging_ + "'", "clean up");
+  } catch (const Error& error) {
+    spdlog::warn("could not remove the staging folder {} from volume {}: {}", staging_, volume_,
+                 error.what());
+  }
+  try {
+    docker_.remove_container(helper_);
+  } catch (const Error& error) {
+    spdlog::warn("could not remove the helper container {}: {}", helper_, error.what());
+  }
+}
+
+void MediaStaging::run(const std::string& script, const std::string& what) {
+  std::string errors;
+  const int exit_code = docker_.exec(
+      helper_, {{"sh", "-c", script}, {}, {}}, [](std::string_view) {},
+      [&](std::string_view bytes) { errors.append(bytes.substr(0, 2048)); });
+  if (exit_code != 0)
+    throw job_failed("MediaSwapFailed",
+                     "could not " + what + " in media volume " + volume_ + " (exit code " +
+                         std::to_string(exit_code) + "): " + errors,
+                     "check the volume (`docker run --rm -v " + volume_ +
+                         ":/m debian ls -la /m`); the previous content is kept in " + old_ +
+                         " if the swap began");
+}
+
+void MediaStaging::stage(const std::filesystem::path& archive_file,
+                         const archive::MediaArchiveContents& contents) {
+  archive::BytePipe upload;
+  auto producer = std::async(std::launch::async, [&] {
+    try {
+      archive::write_staging_tar(archive_file, contents, staging_, upload);
+      upload.close();
+    } catch (...) {
+      upload.fail(std::current_exception());
+    }
+  });
+  try {
+    docker_.upload_archive(helper_, kMediaMount,
+                           [&]() -> std::string_view { return upload.pop(); });
+  } catch (...) {
+    upload.cancel(std::current_exception());
+    producer.wait();
+    throw;
+  }
+  producer.get();
+
+  archive::BytePipe staged;
+  auto download = std::async(std::launch::async, [&] {
+    try {
+      docker_.download_archive(helper_, std::string(kMediaMount) + "/" + staging_,
+                               [&](std::string_view bytes) { staged.push(bytes); });
+      staged.close();
+    } catch (...) {
+      staged.fail(std::current_exception());
+    }
+  });
+  try {
+    archive::verify_staged_tar(staged, contents.entries);
+  } catch (...) {
+    staged.cancel(std::current_exception());
+    download.wait();
+    throw;
+  }
+  download.get();
+}
+
+void MediaStaging::swap() {
+  run(media_swap_script(kMediaMount, staging_, old_), "swap the restored media in");
+  swapped_ = true;
+}
+
+}  // namespace hivekeeper::jobs

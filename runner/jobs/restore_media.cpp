@@ -57,7 +57,7 @@ MediaStaging::MediaStaging(const docker::Client& docker, const std::string& imag
       {"Image", image_id},
       {"Entrypoint", {"sleep"}},
       {"Cmd", {"infinity"}},
-      {"Labels", {{"hivekeeper.io/helper", "media-writer"}}},
+      {"Labels", {{"hivekeeper.io/helper", "media-writer"}, {"hivekeeper.io/volume", volume}}},
       {"NetworkDisabled", true},
       {"HostConfig", {{"Binds", {volume + ":" + kMediaMount}}, {"NetworkMode", "none"}}},
   };

@@ -16,10 +16,15 @@ bool ownership_statement(std::string_view line) {
   return line.starts_with("ALTER ") && line.find(" OWNER TO ") != std::string_view::npos;
 }
 
-// "COPY public.glyphs (id, name) FROM stdin;" -> "public.glyphs"
+// "COPY public.glyphs (id, name) FROM stdin;" -> "public.glyphs". The name ends at the first
+// space outside double quotes, as DumpScanner reads it: public."my table" may hold spaces.
 std::string copy_target(std::string_view line) {
   line.remove_prefix(5);
-  return std::string(line.substr(0, line.find(' ')));
+  bool quoted = false;
+  std::size_t end = 0;
+  for (; end < line.size() && (quoted || line[end] != ' '); ++end)
+    if (line[end] == '"') quoted = !quoted;
+  return std::string(line.substr(0, end));
 }
 
 std::string_view trim_newline(std::string_view line) {
@@ -51,9 +56,10 @@ std::string restore_epilogue() {
 
 std::vector<std::string> psql_restore_command(const std::string& database,
                                               const std::string& user) {
-  // -X: no ~/.psqlrc may change what the dump does. Not quiet: psql's "COPY n" tags are the
-  // row counts the restore verifies.
-  return {"psql", "-X", "-v", "ON_ERROR_STOP=1", "--username", user, "--dbname", database};
+  // -X: no ~/.psqlrc may change what the dump does. -f -: standard input, but with line numbers
+  // in error messages. Not quiet: psql's "COPY n" tags are the row counts the restore verifies.
+  return {"psql",   "-X", "-v", "ON_ERROR_STOP=1", "--username", user, "--dbname",
+          database, "-f", "-"};
 }
 
 RestoreSqlFilter::RestoreSqlFilter(const RestoreSqlOptions& options, Sink sink)
@@ -111,8 +117,11 @@ void RestoreSqlFilter::feed(std::string_view bytes) {
     const char* newline = static_cast<const char*>(std::memchr(line, '\n', end - line));
     if (newline == nullptr) break;
     const char* next = newline + 1;
-    // Inside COPY data only the end marker matters: skip the full check for speed.
-    const bool copy_row = in_copy_ && !(next - line == 3 && line[0] == '\\' && line[1] == '.');
+    // Inside COPY data only the end marker matters: skip the full check for speed. psql also
+    // takes "\\.\r\n" as the end, as keep() does.
+    const auto length = next - line;
+    const bool copy_row = in_copy_ && !((length == 3 || (length == 4 && line[2] == '\r')) &&
+                                        line[0] == '\\' && line[1] == '.');
     if (copy_row) {
       previous_blank_ = false;
     } else if (!keep(std::string_view(line, static_cast<std::size_t>(next - line)))) {

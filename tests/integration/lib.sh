@@ -126,7 +126,7 @@ assert_no_backup_left() {
   local left
   left=$(find "$BACKUPS" -maxdepth 1 -type f -printf '%f\n' | sort)
   [ -z "$left" ] || fail "files left in the backup directory: $left"
-  [ -z "$(docker ps -aq --filter label=hivekeeper.io/helper)" ] || fail "a helper container was left behind"
+  [ -z "$(docker ps -aq --filter "label=hivekeeper.io/volume=$MEDIA_VOLUME")" ] || fail "a helper container was left behind"
 }
 
 # md5 of every table's rows, of each sequence's value and of the view and function results.

@@ -36,7 +36,7 @@ assert_eq metadata "$(status_field "$status" .status.database.rowCounts.checkedA
 assert_eq 0 "$(status_field "$status" '.status.database.rowCounts.mismatches | length')" "row count mismatches"
 assert_eq "[\"$PROJECT-web-1\"]" "$(jq -c .status.quiesced "$status")" "quiesced services"
 [ "$(docker inspect -f '{{.State.Running}}' "$(compose ps -q web)")" == true ] || fail "web was not started again"
-[ -z "$(docker ps -aq --filter label=hivekeeper.io/helper)" ] || fail "a helper container was left behind"
+[ -z "$(docker ps -aq --filter "label=hivekeeper.io/volume=$MEDIA_VOLUME")" ] || fail "a helper container was left behind"
 
 safety_db=$(status_field "$status" .status.safetyBackup.database)
 safety_media=$(status_field "$status" .status.safetyBackup.media)

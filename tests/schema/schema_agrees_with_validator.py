@@ -23,10 +23,12 @@ def main() -> int:
     parser.add_argument("--root", required=True)
     args = parser.parse_args()
 
-    with open(os.path.join(args.root, "manifests/schema/backupjob.schema.json")) as f:
-        schema = json.load(f)
-    jsonschema.Draft202012Validator.check_schema(schema)
-    validator = jsonschema.Draft202012Validator(schema)
+    validators = {}
+    for kind, file in [("BackupJob", "backupjob"), ("RestoreJob", "restorejob")]:
+        with open(os.path.join(args.root, f"manifests/schema/{file}.schema.json")) as f:
+            schema = json.load(f)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        validators[kind] = jsonschema.Draft202012Validator(schema)
 
     examples = sorted(glob.glob(os.path.join(args.root, "manifests/*.yaml")) +
                       glob.glob(os.path.join(args.root, "manifests/*.json")))
@@ -40,6 +42,8 @@ def main() -> int:
         with open(path) as f:
             try:
                 document = yaml.safe_load(f)
+                kind = document.get("kind") if isinstance(document, dict) else None
+                validator = validators.get(kind, validators["BackupJob"])
                 schema_errors = [e.message for e in validator.iter_errors(document)]
             except yaml.YAMLError as error:
                 schema_errors = [f"YAML: {error}"]

@@ -1,0 +1,56 @@
+# Inputs that must not restore: a truncated .sql.gz, a .tgz with a ../evil entry, and a dump
+# whose SQL fails in its middle. Each leaves the database and the media volume exactly as they
+# were, with phase Failed and a message naming the cause.
+source "$(dirname "$0")/lib.sh"
+setup_project
+start_app
+seed_database
+seed_media
+run_job backup prod --media
+assert_eq 0 "$(job_exit)" "exit code of the backup"
+dump=$(find "$BACKUPS" -maxdepth 1 -name '*_prod_db_app_*.sql.gz' -printf '%f\n')
+# Changes after the backup, so a restore that went through would show.
+psql_app -c "UPDATE auth_user SET username = username || '-after'" >/dev/null
+docker run --rm -v "$MEDIA_VOLUME:/m" "$WEB_IMAGE" bash -c 'echo after > /m/glyphs/g2.svg'
+before_db=$(database_fingerprint)
+before_media=$(media_fingerprint_of_volume)
+status=$BACKUPS/status/restore-prod.json
+
+expect_refused() { # what message-fragment
+  assert_eq 1 "$(job_exit)" "exit code for $1"
+  assert_eq Failed "$(status_field "$status" .status.phase)" "phase for $1"
+  assert_contains "$WORK/stderr" "$2"
+  assert_eq "$before_db" "$(database_fingerprint)" "database after $1"
+  assert_eq "$before_media" "$(media_fingerprint_of_volume)" "media after $1"
+  [ -z "$(docker ps -aq --filter "label=hivekeeper.io/volume=$MEDIA_VOLUME")" ] || fail "a helper container was left behind after $1"
+}
+
+# 1. Truncated: the first half of the file. No metadata, so only the stream itself can tell.
+size=$(stat -c %s "$BACKUPS/$dump")
+head -c $((size / 2)) "$BACKUPS/$dump" >"$BACKUPS/cut_prod_db_app_2026-01-01_000000.sql.gz"
+run_restore restore prod cut_prod_db_app_2026-01-01_000000.sql.gz --no-safety-backup
+expect_refused "a truncated dump" "cut_prod_db_app_2026-01-01_000000.sql.gz"
+assert_contains "$WORK/stderr" "truncated"
+
+# 2. A media archive with a ../evil entry (made with Python's tarfile, as tar itself refuses).
+python3 - "$BACKUPS/evil.tgz" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w:gz") as archive:
+    for name in ["glyphs/ok.svg", "../evil"]:
+        data = b"x" * 10
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+PY
+run_restore restore prod "$dump" --media evil.tgz --no-safety-backup
+expect_refused "a ../evil entry" '"../evil" has a .. component'
+
+# 3. SQL that fails in the middle: a bad statement after the first table's data.
+gunzip -c "$BACKUPS/$dump" | awk '{print} /^\\\.$/ && !done {print "SELECT * FROM no_such_table_in_the_middle;"; done=1}' |
+  gzip >"$BACKUPS/bad_prod_db_app_2026-01-01_000000.sql.gz"
+run_restore restore prod bad_prod_db_app_2026-01-01_000000.sql.gz --no-safety-backup
+expect_refused "failing SQL" 'relation "no_such_table_in_the_middle" does not exist'
+line=$(gunzip -c "$BACKUPS/bad_prod_db_app_2026-01-01_000000.sql.gz" | grep -n no_such_table | cut -d: -f1)
+assert_contains "$WORK/stderr" "at line $line of the dump"
+assert_contains "$WORK/stderr" "rolled back"
+echo "PASS $TEST_NAME"

@@ -111,8 +111,8 @@ TEST(ParseArguments, MisspeltCommandGetsASuggestion) {
 }
 
 TEST(ParseArguments, UnknownCommandWithoutAGuess) {
-  const Error error = usage_error_for({"restore", "prod"});
-  EXPECT_STREQ(error.what(), "unknown command restore");
+  const Error error = usage_error_for({"frobnicate", "prod"});
+  EXPECT_STREQ(error.what(), "unknown command frobnicate");
 }
 
 TEST(ParseArguments, MisspeltOptionGetsASuggestion) {

@@ -191,15 +191,15 @@ TEST(ParseManifest, WrongApiVersionIsRejected) {
 
 TEST(ParseManifest, UnknownKindIsRejectedBeforeTheSchema) {
   const auto error = error_from([] {
-    parse_manifest("apiVersion: hivekeeper.io/v1\nkind: RestoreJob\nmetadata:\n  name: x\n",
-                   "restore.yaml");
+    parse_manifest("apiVersion: hivekeeper.io/v1\nkind: PruneJob\nmetadata:\n  name: x\n",
+                   "prune.yaml");
   });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "InvalidManifest");
   EXPECT_EQ(error->exit_code(), 2);
-  EXPECT_STREQ(error->what(), "restore.yaml: kind \"RestoreJob\" is not known");
+  EXPECT_STREQ(error->what(), "prune.yaml: kind \"PruneJob\" is not known");
   EXPECT_EQ(error->hint(),
-            "this runner executes kind: BackupJob with apiVersion: hivekeeper.io/v1");
+            "this runner executes kind: BackupJob or RestoreJob with apiVersion: hivekeeper.io/v1");
   EXPECT_THAT(error->details(), IsEmpty());
 }
 

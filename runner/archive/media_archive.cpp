@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "archive/libarchive_handles.h"
 #include "common/error.h"
 
 namespace hivekeeper::archive {
@@ -15,20 +16,6 @@ namespace {
 // Below this a file's content is too short for a trial to say anything and too small to matter.
 constexpr std::size_t kTrialMinimum = 16 * 1024;
 constexpr std::size_t kReadBuffer = 256 * 1024;
-
-struct ReaderDeleter {
-  void operator()(struct archive* handle) const { archive_read_free(handle); }
-};
-struct WriterDeleter {
-  void operator()(struct archive* handle) const { archive_write_free(handle); }
-};
-
-la_ssize_t pull_from_pipe(struct archive*, void* context, const void** buffer) {
-  auto* pipe = static_cast<BytePipe*>(context);
-  const std::string& chunk = pipe->pop();
-  *buffer = chunk.data();
-  return static_cast<la_ssize_t>(chunk.size());
-}
 
 la_ssize_t push_to_writer(struct archive*, void* context, const void* buffer, size_t length) {
   static_cast<ParallelGzipWriter*>(context)->write(
@@ -64,12 +51,12 @@ int level_for_content(std::string_view first_bytes, int default_level) {
 }
 
 MediaArchiveStats rewrite_volume_tar(BytePipe& docker_tar, ParallelGzipWriter& out, int level) {
-  std::unique_ptr<struct archive, ReaderDeleter> reader(archive_read_new());
+  ArchiveReader reader(archive_read_new());
   archive_read_support_format_tar(reader.get());
-  if (archive_read_open(reader.get(), &docker_tar, nullptr, pull_from_pipe, nullptr) != ARCHIVE_OK)
+  if (archive_read_open(reader.get(), &docker_tar, nullptr, read_from_pipe, nullptr) != ARCHIVE_OK)
     throw tar_error("cannot read the volume's tar stream from the Docker engine", reader.get());
 
-  std::unique_ptr<struct archive, WriterDeleter> writer(archive_write_new());
+  ArchiveWriter writer(archive_write_new());
   // pax_restricted writes plain ustar headers and adds pax records only where ustar cannot say
   // it (long or non-ASCII names, large files), so any tar reads the result.
   archive_write_set_format_pax_restricted(writer.get());

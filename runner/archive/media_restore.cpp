@@ -8,6 +8,7 @@
 #include <set>
 #include <vector>
 
+#include "archive/libarchive_handles.h"
 #include "archive/sha256.h"
 #include "common/error.h"
 
@@ -79,22 +80,9 @@ std::string strip(const std::string& path, const std::string& top_folder) {
   return path.substr(top_folder.size() + 1);
 }
 
-struct WriterDeleter {
-  void operator()(struct archive* handle) const { archive_write_free(handle); }
-};
-struct ReaderDeleter {
-  void operator()(struct archive* handle) const { archive_read_free(handle); }
-};
-
 la_ssize_t push_to_pipe(struct archive*, void* context, const void* buffer, size_t length) {
   static_cast<BytePipe*>(context)->push(std::string_view(static_cast<const char*>(buffer), length));
   return static_cast<la_ssize_t>(length);
-}
-
-la_ssize_t pull_from_pipe(struct archive*, void* context, const void** buffer) {
-  const std::string& chunk = static_cast<BytePipe*>(context)->pop();
-  *buffer = chunk.data();
-  return static_cast<la_ssize_t>(chunk.size());
 }
 
 }  // namespace
@@ -204,7 +192,7 @@ void write_staging_tar(const std::filesystem::path& path, const MediaArchiveCont
                        const std::string& staging_dir, BytePipe& out) {
   ArchiveFileReader reader(path);
   struct archive* handle = reader.handle();
-  std::unique_ptr<struct archive, WriterDeleter> writer(archive_write_new());
+  ArchiveWriter writer(archive_write_new());
   archive_write_set_format_pax_restricted(writer.get());
   archive_write_set_bytes_in_last_block(writer.get(), 1);
   if (archive_write_open2(writer.get(), &out, nullptr, push_to_pipe, nullptr, nullptr) !=
@@ -252,9 +240,9 @@ void write_staging_tar(const std::filesystem::path& path, const MediaArchiveCont
 }
 
 void verify_staged_tar(BytePipe& staged_tar, const MediaListing& expected) {
-  std::unique_ptr<struct archive, ReaderDeleter> reader(archive_read_new());
+  ArchiveReader reader(archive_read_new());
   archive_read_support_format_tar(reader.get());
-  if (archive_read_open(reader.get(), &staged_tar, nullptr, pull_from_pipe, nullptr) != ARCHIVE_OK)
+  if (archive_read_open(reader.get(), &staged_tar, nullptr, read_from_pipe, nullptr) != ARCHIVE_OK)
     throw tar_error("cannot read the staged media back", reader.get());
   auto mismatch = [](const std::string& what) {
     return job_failed(

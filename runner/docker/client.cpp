@@ -267,17 +267,21 @@ void Client::download_archive(const std::string& container_id, const std::string
          on_data);
 }
 
-int Client::exec(const std::string& container_id, const ExecCommand& command,
-                 const DataSink& on_stdout, const DataSink& on_stderr) const {
-  json create = {{"AttachStdin", false},
+std::string Client::create_exec(const std::string& container_id, const ExecCommand& command,
+                                bool attach_stdin) const {
+  json create = {{"AttachStdin", attach_stdin},
                  {"AttachStdout", true},
                  {"AttachStderr", true},
                  {"Tty", false},
                  {"Cmd", command.argv}};
   if (!command.env.empty()) create["Env"] = command.env;
   if (!command.user.empty()) create["User"] = command.user;
-  const std::string exec_id =
-      post_json("/containers/" + container_id + "/exec", create).at("Id").get<std::string>();
+  return post_json("/containers/" + container_id + "/exec", create).at("Id").get<std::string>();
+}
+
+int Client::exec(const std::string& container_id, const ExecCommand& command,
+                 const DataSink& on_stdout, const DataSink& on_stderr) const {
+  const std::string exec_id = create_exec(container_id, command, /*attach_stdin=*/false);
 
   ExecStreamDemuxer demuxer(on_stdout, on_stderr);
   stream("POST", "/exec/" + exec_id + "/start", json{{"Detach", false}, {"Tty", false}}.dump(),
@@ -304,15 +308,8 @@ int Client::exec_exit_code(const std::string& exec_id, const std::string& progra
 Client::AttachedExec Client::exec_attached(const std::string& container_id,
                                            const ExecCommand& command, const DataSink& on_stdout,
                                            const DataSink& on_stderr) const {
-  json create = {{"AttachStdin", true},
-                 {"AttachStdout", true},
-                 {"AttachStderr", true},
-                 {"Tty", false},
-                 {"Cmd", command.argv}};
-  if (!command.env.empty()) create["Env"] = command.env;
-  if (!command.user.empty()) create["User"] = command.user;
   AttachedExec exec;
-  exec.id = post_json("/containers/" + container_id + "/exec", create).at("Id").get<std::string>();
+  exec.id = create_exec(container_id, command, /*attach_stdin=*/true);
   exec.session = std::make_unique<ExecSession>(
       socket_path_, versioned("/exec/" + exec.id + "/start"), on_stdout, on_stderr);
   return exec;

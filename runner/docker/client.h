@@ -85,6 +85,8 @@ class Client {
 
  private:
   std::string versioned(const std::string& path) const;
+  std::string create_exec(const std::string& container_id, const ExecCommand& command,
+                          bool attach_stdin) const;
   void stream(const std::string& method, const std::string& path, const std::string& body,
               const DataSink& on_data) const;
 

@@ -1,0 +1,29 @@
+// What every libarchive user here needs: owning handles, and the read callback that feeds a
+// reader from a BytePipe (a tar stream arriving from the Docker engine).
+#pragma once
+
+#include <archive.h>
+
+#include <memory>
+
+#include "archive/byte_pipe.h"
+
+namespace hivekeeper::archive {
+
+struct ArchiveReaderDeleter {
+  void operator()(struct archive* handle) const { archive_read_free(handle); }
+};
+struct ArchiveWriterDeleter {
+  void operator()(struct archive* handle) const { archive_write_free(handle); }
+};
+using ArchiveReader = std::unique_ptr<struct archive, ArchiveReaderDeleter>;
+using ArchiveWriter = std::unique_ptr<struct archive, ArchiveWriterDeleter>;
+
+// archive_read_open callback; CONTEXT is the BytePipe. The chunk stays valid until the next call.
+inline la_ssize_t read_from_pipe(struct archive*, void* context, const void** buffer) {
+  const std::string& chunk = static_cast<BytePipe*>(context)->pop();
+  *buffer = chunk.data();
+  return static_cast<la_ssize_t>(chunk.size());
+}
+
+}  // namespace hivekeeper::archive

@@ -113,6 +113,7 @@ int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
       jobs::run_restore(manifest, docker, *status);
     else
       jobs::run_backup(manifest, docker, *status);
+    wait_if_interrupted();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     status->update([&](status::JobStatus& job) {
@@ -127,12 +128,14 @@ int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
            job.message, now});
     });
   } catch (const Error& error) {
+    wait_if_interrupted();  // the failure may be the interrupt's doing; its report comes from there
     std::cerr << "hivekeeper: " << redact_secrets(error.describe()) << std::endl;
     status->update([&](status::JobStatus& job) {
       mark_failed(job, error.reason(), redact_secrets(error.what()));
     });
     exit_code = error.exit_code();
   } catch (const std::exception& error) {
+    wait_if_interrupted();
     // A bug or a library failure we did not anticipate: still a failed job, never a crash.
     std::cerr << "hivekeeper: unexpected failure: " << redact_secrets(error.what()) << std::endl;
     status->update([&](status::JobStatus& job) {

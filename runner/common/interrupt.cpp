@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -16,6 +18,12 @@ namespace {
 std::mutex registry_mutex;
 std::map<int, std::function<void()>> registry;
 int next_id = 0;
+std::atomic<bool> signal_received{false};
+std::mutex irreversible_step_mutex;
+
+[[noreturn]] void park_until_exit() {
+  for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+}
 
 void run_all_cleanups() {
   std::map<int, std::function<void()>> cleanups;
@@ -43,12 +51,30 @@ void install_interrupt_handling(std::function<void(const std::string&)> on_signa
   std::thread([signals, on_signal = std::move(on_signal)] {
     int received = 0;
     sigwait(&signals, &received);
+    signal_received = true;
+    // Held to the end: a step under way finishes first, and none starts after this.
+    std::lock_guard step(irreversible_step_mutex);
     archive::remove_registered_temporaries();
     run_all_cleanups();
     archive::remove_registered_temporaries();  // files created while the cleanups ran
     if (on_signal) on_signal(received == SIGINT ? "SIGINT" : "SIGTERM");
     _exit(1);
   }).detach();
+}
+
+bool interrupted() {
+  return signal_received;
+}
+
+void wait_if_interrupted() {
+  if (signal_received) park_until_exit();
+}
+
+IrreversibleStep::IrreversibleStep() : lock_(irreversible_step_mutex) {
+  if (signal_received) {
+    lock_.unlock();
+    park_until_exit();
+  }
 }
 
 ScopedCleanup::ScopedCleanup(std::function<void()> cleanup) {
@@ -62,7 +88,7 @@ ScopedCleanup::~ScopedCleanup() {
   {
     std::lock_guard lock(registry_mutex);
     const auto found = registry.find(id_);
-    if (found == registry.end()) return;  // already run by the signal thread
+    if (found == registry.end()) park_until_exit();  // the signal thread has it
     cleanup = std::move(found->second);
     registry.erase(found);
   }

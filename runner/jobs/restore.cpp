@@ -154,6 +154,7 @@ void run_restore(const manifest::Manifest& manifest, const docker::Client& docke
     docker.stop_container(container.id, spec.quiesce.stop_timeout_seconds);
     quiesced_names.push_back(container.name);
   }
+  status.update([&](status::JobStatus& job) { job.details["quiesced"] = quiesced_names; });
 
   // 3. The safety backup of what is about to be overwritten.
   Discovered current = found;
@@ -181,6 +182,16 @@ void run_restore(const manifest::Manifest& manifest, const docker::Client& docke
                  spec.terminate_connections ? ""
                                             : "; the restore fails if it holds a lock for "
                                               "longer than lockTimeoutSeconds");
+  status.update([&](status::JobStatus& job) {
+    json others = json::array();
+    for (const auto& session : sessions)
+      others.push_back({{"pid", session.pid},
+                        {"user", session.user},
+                        {"application", session.application},
+                        {"state", session.state},
+                        {"terminated", spec.terminate_connections}});
+    job.details["otherSessions"] = others;
+  });
   postgres::RestoreSqlOptions options;
   options.reset = spec.reset;
   options.lock_timeout_seconds = spec.lock_timeout_seconds;
@@ -227,31 +238,26 @@ void run_restore(const manifest::Manifest& manifest, const docker::Client& docke
       throw;
     }
   }
-  load.commit();
+  {
+    IrreversibleStep commit_step;  // a SIGTERM now waits for the COMMIT and its record
+    load.commit();
+    status.update([&](status::JobStatus& job) {
+      job.details["database"] = {{"name", found.database.name},
+                                 {"container", database.name},
+                                 {"reset", spec.reset},
+                                 {"ownershipStatementsSkipped", loaded.statements_skipped},
+                                 {"rowCounts", row_counts}};
+    });
+  }
   spdlog::info("database {} restored: {} tables, {} rows ({} of SQL); row counts match the {}",
                found.database.name, row_counts["tables"].get<std::size_t>(),
                row_counts["rows"].get<std::uint64_t>(), human_bytes(loaded.sql_bytes),
                row_counts["checkedAgainst"].get<std::string>());
-  status.update([&](status::JobStatus& job) {
-    job.details["database"] = {{"name", found.database.name},
-                               {"container", database.name},
-                               {"reset", spec.reset},
-                               {"ownershipStatementsSkipped", loaded.statements_skipped},
-                               {"rowCounts", row_counts}};
-    json others = json::array();
-    for (const auto& session : sessions)
-      others.push_back({{"pid", session.pid},
-                        {"user", session.user},
-                        {"application", session.application},
-                        {"state", session.state},
-                        {"terminated", spec.terminate_connections}});
-    job.details["otherSessions"] = others;
-    job.details["quiesced"] = quiesced_names;
-  });
 
   // 5. The media swap, after the database is in.
   if (staging) {
     try {
+      IrreversibleStep swap_step;
       staging->swap();
     } catch (const Error& error) {
       throw job_failed(

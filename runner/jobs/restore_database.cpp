@@ -11,6 +11,13 @@ namespace hivekeeper::jobs {
 namespace {
 
 constexpr std::size_t kStderrKept = 64 * 1024;
+// Level 1: the dump crosses the exec stream at a tenth of its size, and two threads compress
+// faster than the server loads; higher levels only cost CPU the server needs.
+constexpr int kTransportLevel = 1;
+constexpr unsigned kTransportThreads = 2;
+// GNU gzip -dc reads until its 256 KiB input buffer is full (or EOF) before it inflates: what
+// follows the marker must push the marker through it, since psql has to answer before COMMIT.
+constexpr std::size_t kDecompressorPushBytes = 1 << 20;
 constexpr char kFieldSeparator = '\x1f';
 
 std::vector<std::string> split(std::string_view text, char separator) {
@@ -108,16 +115,16 @@ docker::Container ensure_database_ready(const docker::Client& docker,
 std::vector<Session> other_sessions(const docker::Client& docker,
                                     const docker::Container& container,
                                     const DatabaseIdentity& database, bool terminate) {
-  const std::string others =
-      "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+  // One query lists the sessions and, when asked, ends them: each row is read before its
+  // backend is gone, so the ones ended are the ones reported.
+  const std::string sql =
+      "SELECT pid, usename, application_name, coalesce(state, '')" +
+      std::string(terminate ? ", pg_terminate_backend(pid)" : "") +
+      " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
       "AND backend_type = 'client backend'";
-  if (terminate)
-    query_database(docker, container, database, "SELECT pg_terminate_backend(pid) " + others);
   std::vector<Session> sessions;
-  for (const auto& row :
-       query_database(docker, container, database,
-                      "SELECT pid, usename, application_name, coalesce(state, '') " + others))
-    if (row.size() == 4) sessions.push_back({row[0], row[1], row[2], row[3]});
+  for (const auto& row : query_database(docker, container, database, sql))
+    if (row.size() >= 4) sessions.push_back({row[0], row[1], row[2], row[3]});
   return sessions;
 }
 
@@ -138,6 +145,9 @@ DatabaseLoad::DatabaseLoad(const docker::Client& docker, const docker::Container
           errors_.append(bytes.substr(0, kStderrKept - errors_.size()));
         changed_.notify_all();
       });
+  encoder_ = std::make_unique<archive::ParallelGzipEncoder>(
+      [this](std::string_view member) { exec_.session->write(member); }, kTransportLevel,
+      kTransportThreads);
 }
 
 DatabaseLoad::~DatabaseLoad() {
@@ -156,7 +166,9 @@ std::string DatabaseLoad::stderr_text() {
 void DatabaseLoad::roll_back() {
   if (finished_) return;
   finished_ = true;
+  // Closing the input first also wakes the encoder's writer if it is blocked sending.
   exec_.session->close_input();
+  encoder_.reset();
   exec_.session->wait_output();
 }
 
@@ -165,7 +177,15 @@ void DatabaseLoad::fail_with_psql_error(const std::filesystem::path& dump_file) 
     roll_back();
   } catch (const Error&) {
   }
-  const auto error = postgres::first_psql_error(stderr_text());
+  const std::string errors = stderr_text();
+  if (errors.find(postgres::kNoGzipMessage) != std::string::npos)
+    throw job_failed("NoGzipInContainer",
+                     "database container " + container_.name +
+                         " has no gzip, which the restore uses to stream the dump into psql; "
+                         "nothing was restored",
+                     "use an image with gzip (the official postgres images have it), or add it "
+                     "to yours");
+  const auto error = postgres::first_psql_error(errors);
   const std::string where =
       error.dump_line > 0 ? " at line " + std::to_string(error.dump_line) + " of the dump" : "";
   throw job_failed(
@@ -181,10 +201,9 @@ LoadResult DatabaseLoad::load(const std::filesystem::path& dump_file,
                               const std::string& expected_sha256) {
   LoadResult result;
   postgres::DumpScanner scanner;
-  postgres::RestoreSqlFilter filter(options_,
-                                    [&](std::string_view bytes) { exec_.session->write(bytes); });
+  postgres::RestoreSqlFilter filter(options_, [&](std::string_view bytes) { send(bytes); });
   try {
-    exec_.session->write(postgres::restore_preamble(options_));
+    send(postgres::restore_preamble(options_));
     result.file = archive::read_gzip_file(dump_file, [&](std::string_view sql) {
       result.sql_bytes += sql.size();
       scanner.feed(sql);
@@ -212,7 +231,9 @@ LoadResult DatabaseLoad::load(const std::filesystem::path& dump_file,
                                              "); nothing was restored");
   }
   try {
-    exec_.session->write(postgres::restore_epilogue());
+    send(postgres::restore_epilogue());
+    encoder_->flush();
+    exec_.session->write(archive::empty_gzip_members(kDecompressorPushBytes));
   } catch (const Error&) {
     fail_with_psql_error(dump_file);
   }
@@ -235,8 +256,13 @@ LoadResult DatabaseLoad::load(const std::filesystem::path& dump_file,
 }
 
 void DatabaseLoad::commit() {
-  exec_.session->write("COMMIT;\n");
   finished_ = true;
+  try {
+    send("COMMIT;\n");
+    encoder_->finish();
+  } catch (const Error&) {
+    // psql went away; its exit code and output below tell what happened
+  }
   exec_.session->close_input();
   exec_.session->wait_output();
   const int exit_code = docker_.exec_exit_code(exec_.id, "psql");

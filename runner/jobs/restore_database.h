@@ -10,11 +10,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "archive/file_reader.h"
+#include "archive/gzip_encoder.h"
 #include "docker/client.h"
 #include "jobs/discovery.h"
 #include "postgres/restore_sql.h"
@@ -69,12 +72,14 @@ class DatabaseLoad {
  private:
   [[noreturn]] void fail_with_psql_error(const std::filesystem::path& dump_file);
   std::string stderr_text();
+  void send(std::string_view sql) { encoder_->write(sql); }
 
   const docker::Client& docker_;
   docker::Container container_;
   DatabaseIdentity database_;
   postgres::RestoreSqlOptions options_;
   docker::Client::AttachedExec exec_;
+  std::unique_ptr<archive::ParallelGzipEncoder> encoder_;  // SQL → gzip → the exec's stdin
   std::mutex mutex_;
   std::condition_variable changed_;
   postgres::PsqlOutput output_;

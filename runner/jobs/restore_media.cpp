@@ -19,6 +19,9 @@ std::string media_swap_script(const std::string& mount, const std::string& stagi
   // Globs for every top-level name, dotfiles included; Hivekeeper's own folders are skipped.
   // POSIX sh only: the helper runs whatever shell the database image has (dash, busybox).
   const std::string each = "[ -e \"$e\" ] || [ -L \"$e\" ] || continue; ";
+  // On a failed move the volume gets back exactly what it had: exit 12 (moving the old content
+  // aside) puts the old entries back and leaves the staged tree alone; exit 13 (moving the new
+  // content in) first takes the new entries out again, then puts the old ones back.
   return "set -u\n"
          "cd '" +
          mount +
@@ -26,24 +29,26 @@ std::string media_swap_script(const std::string& mount, const std::string& stagi
          "S='" +
          staging + "'; O='" + old +
          "'\n"
-         "undo() {\n"
-         "  for e in * .[!.]* ..?*; do " +
-         each +
-         "case \"$e\" in .hivekeeper-*) continue;; esac; mv -- \"$e\" \"$S/\"; done\n"
+         "put_old_back() {\n"
          "  for e in \"$O\"/* \"$O\"/.[!.]* \"$O\"/..?*; do " +
          each +
          "mv -- \"$e\" ./; done\n"
          "  rmdir \"$O\"\n"
          "}\n"
+         "take_new_out() {\n"
+         "  for e in * .[!.]* ..?*; do " +
+         each +
+         "case \"$e\" in .hivekeeper-*) continue;; esac; mv -- \"$e\" \"$S/\"; done\n"
+         "}\n"
          "mkdir \"$O\" || exit 11\n"
          "for e in * .[!.]* ..?*; do " +
          each +
-         "case \"$e\" in .hivekeeper-*) continue;; esac; mv -- \"$e\" \"$O/\" || { undo; exit 12; "
-         "}; "
+         "case \"$e\" in .hivekeeper-*) continue;; esac; mv -- \"$e\" \"$O/\" || { put_old_back; "
+         "exit 12; }; "
          "done\n"
          "for e in \"$S\"/* \"$S\"/.[!.]* \"$S\"/..?*; do " +
          each +
-         "mv -- \"$e\" ./ || { undo; exit 13; }; done\n"
+         "mv -- \"$e\" ./ || { take_new_out; put_old_back; exit 13; }; done\n"
          "rm -rf -- \"$S\" \"$O\" .hivekeeper-staging-* .hivekeeper-old-* || exit 14\n";
 }
 

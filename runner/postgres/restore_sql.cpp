@@ -56,10 +56,19 @@ std::string restore_epilogue() {
 
 std::vector<std::string> psql_restore_command(const std::string& database,
                                               const std::string& user) {
-  // -X: no ~/.psqlrc may change what the dump does. -f -: standard input, but with line numbers
-  // in error messages. Not quiet: psql's "COPY n" tags are the row counts the restore verifies.
-  return {"psql",   "-X", "-v", "ON_ERROR_STOP=1", "--username", user, "--dbname",
-          database, "-f", "-"};
+  // The SQL travels gzip-compressed and gzip -dc in the container unpacks it: the engine's exec
+  // stdin carries about 25 MB/s into psql, so a plain 1.2 GB dump took 52 s to stream, not the
+  // 19 s that psql needs. -X: no ~/.psqlrc may change what the dump does. -f -: standard input,
+  // with line numbers in error messages. Not quiet: psql's "COPY n" tags are the row counts the
+  // restore verifies. The names are arguments, never part of the script.
+  return {"sh",
+          "-c",
+          "command -v gzip >/dev/null 2>&1 || { echo \"" + std::string(kNoGzipMessage) +
+              "\" >&2; exit 127; }\n"
+              "gzip -dc | psql -X -v ON_ERROR_STOP=1 --username \"$1\" --dbname \"$2\" -f -",
+          "hivekeeper-restore",
+          user,
+          database};
 }
 
 RestoreSqlFilter::RestoreSqlFilter(const RestoreSqlOptions& options, Sink sink)

@@ -34,6 +34,10 @@ std::string restore_preamble(const RestoreSqlOptions& options);
 // After the dump: ends a last unterminated line, then asks psql to print kLoadedMarker.
 std::string restore_epilogue();
 
+// What the database container runs for a restore: `gzip -dc | psql ... -f -` under sh, so the
+// runner sends the SQL gzip-compressed (see ParallelGzipEncoder). Without gzip it prints
+// kNoGzipMessage to stderr and exits 127.
+inline constexpr std::string_view kNoGzipMessage = "hivekeeper: no gzip in the database container";
 std::vector<std::string> psql_restore_command(const std::string& database, const std::string& user);
 
 class RestoreSqlFilter {

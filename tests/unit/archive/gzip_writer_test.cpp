@@ -1,5 +1,7 @@
 // ParallelGzipWriter: what it writes must be one gzip file that an independent inflater (zlib)
 // reads back byte for byte, whatever the levels and write sizes; its sha256 must be the file's.
+// ParallelGzipEncoder: flush() means the reader has everything so far (the restore waits on
+// psql's answer after it), and a failing sink reaches the writer as its own error.
 #include "archive/gzip_writer.h"
 
 #include <openssl/evp.h>
@@ -10,6 +12,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/error.h"
 #include "support/test_support.h"
 
 namespace hivekeeper::archive {
@@ -188,6 +191,54 @@ TEST(ParallelGzipWriter, FinishedButNotCommittedLeavesNoFile) {
     writer.finish();
   }
   EXPECT_THAT(dir.names(), IsEmpty());
+}
+
+TEST(ParallelGzipEncoder, FlushHandsEverythingWrittenSoFarToTheSink) {
+  std::string received;
+  ParallelGzipEncoder encoder([&](std::string_view member) { received.append(member); }, 1, 2);
+  encoder.write("BEGIN;\n");
+  encoder.flush();
+  Inflated first = gunzip(received);
+  EXPECT_TRUE(first.ok);
+  EXPECT_EQ(first.data, "BEGIN;\n");
+  const std::string sql = sql_text(3 * kMiB + 12345);
+  encoder.write(sql);
+  encoder.write("\\echo loaded\n");
+  encoder.flush();
+  Inflated second = gunzip(received);
+  EXPECT_TRUE(second.ok);
+  EXPECT_EQ(second.data, "BEGIN;\n" + sql + "\\echo loaded\n");
+  encoder.write("COMMIT;\n");
+  encoder.finish();
+  EXPECT_EQ(gunzip(received).data, "BEGIN;\n" + sql + "\\echo loaded\nCOMMIT;\n");
+}
+
+TEST(ParallelGzipEncoder, ASinkFailureReachesTheWriterAsItsOwnError) {
+  int members = 0;
+  ParallelGzipEncoder encoder(
+      [&](std::string_view) {
+        if (++members == 2) throw job_failed("ExecInputRefused", "the process stopped reading");
+      },
+      1, 2);
+  std::string reason;
+  try {
+    for (int i = 0; i < 16; ++i) encoder.write(sql_text(kMiB));
+    encoder.flush();
+  } catch (const Error& error) {
+    reason = error.reason();
+  }
+  EXPECT_EQ(reason, "ExecInputRefused");
+  EXPECT_EQ(members, 2);  // nothing more is sent once the sink failed
+}
+
+TEST(EmptyGzipMembers, AreValidMembersThatDecompressToNothing) {
+  const std::string padding = empty_gzip_members(1000);
+  EXPECT_GE(padding.size(), 1000u);
+  EXPECT_LT(padding.size(), 1020u);
+  const Inflated inflated = gunzip(padding);
+  EXPECT_TRUE(inflated.ok);
+  EXPECT_EQ(inflated.members, static_cast<int>(padding.size() / 20));
+  EXPECT_EQ(inflated.data, "");
 }
 
 }  // namespace

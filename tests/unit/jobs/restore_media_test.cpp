@@ -28,11 +28,23 @@ void write(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-// Runs SCRIPT with /bin/sh as the helper does (sh -c), returning its exit code.
-int run_script(const std::string& script) {
+// Runs SCRIPT with /bin/sh as the helper does (sh -c), returning its exit code. With
+// `refuse_to_move`, an `mv` earlier in PATH fails for sources whose path ends so: a fake, since a
+// real failing rename (an immutable file) needs root and a filesystem that supports the flag;
+// tests/integration/restore_media_swap_failure.sh does that one for real.
+int run_script(const std::string& script, const std::string& refuse_to_move = "") {
   TempDir scripts;
   write(scripts / "swap.sh", script);
-  const std::string command = "/bin/sh -c \"$(cat '" + (scripts / "swap.sh").string() + "')\"";
+  std::string path_prefix;
+  if (!refuse_to_move.empty()) {
+    write(scripts / "bin/mv", "#!/bin/sh\ncase \"$2\" in *'" + refuse_to_move +
+                                  "') echo \"mv: cannot move $2\" >&2; exit 1;; esac\n"
+                                  "exec /bin/mv \"$@\"\n");
+    fs::permissions(scripts / "bin/mv", fs::perms::owner_all);
+    path_prefix = "PATH='" + (scripts / "bin").string() + "':\"$PATH\" ";
+  }
+  const std::string command =
+      path_prefix + "/bin/sh -c \"$(cat '" + (scripts / "swap.sh").string() + "')\"";
   const int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -102,6 +114,51 @@ TEST(MediaSwapScript, FailsWithoutTouchingAnythingWhenTheMountIsMissing) {
   EXPECT_EQ(run_script(media_swap_script((volume / "missing").string(), ".hivekeeper-staging-x",
                                          ".hivekeeper-old-x")),
             10);
+}
+
+// The old content and the staged tree before a swap that is to fail part-way.
+void prepare_volume(const TempDir& volume) {
+  write(volume / "a.txt", "old a");
+  write(volume / "legal-hold.pdf", "old, cannot be moved");
+  write(volume / "reports/2026/r.csv", "old report, not in the backup");
+  write(volume / "z.txt", "old z");
+  write(volume / ".hivekeeper-staging-x/a.txt", "new a");
+  write(volume / ".hivekeeper-staging-x/new.png", "new");
+  write(volume / ".hivekeeper-staging-x/uploads/u.jpg", "new nested");
+}
+
+void expect_old_content(const TempDir& volume) {
+  EXPECT_THAT(volume.names(),
+              ElementsAre(".hivekeeper-staging-x", "a.txt", "legal-hold.pdf", "reports", "z.txt"));
+  EXPECT_EQ(read_file(volume / "a.txt"), "old a");
+  EXPECT_EQ(read_file(volume / "legal-hold.pdf"), "old, cannot be moved");
+  EXPECT_EQ(read_file(volume / "reports/2026/r.csv"), "old report, not in the backup");
+  EXPECT_EQ(read_file(volume / "z.txt"), "old z");
+}
+
+TEST(MediaSwapScript, AnOldEntryThatCannotBeMovedAsideLeavesTheVolumeAsItWas) {
+  TempDir volume;
+  prepare_volume(volume);
+  EXPECT_EQ(run_script(media_swap_script(volume.path().string(), ".hivekeeper-staging-x",
+                                         ".hivekeeper-old-x"),
+                       "legal-hold.pdf"),
+            12);
+  expect_old_content(volume);
+  // The staged tree is untouched, for the runner to remove.
+  EXPECT_EQ(read_file(volume / ".hivekeeper-staging-x/a.txt"), "new a");
+  EXPECT_EQ(read_file(volume / ".hivekeeper-staging-x/uploads/u.jpg"), "new nested");
+}
+
+TEST(MediaSwapScript, ANewEntryThatCannotBeMovedInLeavesTheVolumeAsItWas) {
+  TempDir volume;
+  prepare_volume(volume);
+  EXPECT_EQ(run_script(media_swap_script(volume.path().string(), ".hivekeeper-staging-x",
+                                         ".hivekeeper-old-x"),
+                       "/uploads"),
+            13);
+  expect_old_content(volume);
+  EXPECT_EQ(read_file(volume / ".hivekeeper-staging-x/a.txt"), "new a");
+  EXPECT_EQ(read_file(volume / ".hivekeeper-staging-x/new.png"), "new");
 }
 
 }  // namespace

@@ -161,20 +161,25 @@ TEST(RestoreEpilogue, EndsAnOpenLineThenEchoesTheLoadedMarker) {
   EXPECT_EQ(restore_epilogue(), "\n\\echo hivekeeper:dump-loaded\n");
 }
 
-TEST(PsqlRestoreCommand, StopsOnErrorAndIgnoresPsqlrc) {
+TEST(PsqlRestoreCommand, UnpacksGzipIntoPsqlThatStopsOnErrorAndIgnoresPsqlrc) {
   const auto command = psql_restore_command("app", "beelab");
-  ASSERT_FALSE(command.empty());
-  EXPECT_EQ(command.front(), "psql");
-  EXPECT_THAT(command, Contains("-X"));
-  EXPECT_THAT(command, Contains("ON_ERROR_STOP=1"));
-  const auto user = std::find(command.begin(), command.end(), "--username");
-  ASSERT_NE(user, command.end());
-  ASSERT_NE(user + 1, command.end());
-  EXPECT_EQ(*(user + 1), "beelab");
-  const auto database = std::find(command.begin(), command.end(), "--dbname");
-  ASSERT_NE(database, command.end());
-  ASSERT_NE(database + 1, command.end());
-  EXPECT_EQ(*(database + 1), "app");
+  ASSERT_EQ(command.size(), 6u);
+  EXPECT_EQ(command[0], "sh");
+  EXPECT_EQ(command[1], "-c");
+  const std::string& script = command[2];
+  EXPECT_THAT(script, HasSubstr("gzip -dc | psql -X -v ON_ERROR_STOP=1"));
+  EXPECT_THAT(script, HasSubstr("--username \"$1\" --dbname \"$2\" -f -"));
+  EXPECT_THAT(script, HasSubstr(std::string(kNoGzipMessage)));
+  EXPECT_EQ(command[4], "beelab");
+  EXPECT_EQ(command[5], "app");
+}
+
+TEST(PsqlRestoreCommand, NamesAreArgumentsNeverPartOfTheScript) {
+  const std::string hostile = "x\"; touch /tmp/owned; echo \"";
+  const auto command = psql_restore_command(hostile, hostile);
+  EXPECT_THAT(command[2], Not(HasSubstr("owned")));
+  EXPECT_EQ(command[4], hostile);
+  EXPECT_EQ(command[5], hostile);
 }
 
 TEST(RestoreSqlFilter, BlanksOwnershipStatementsAfterABlankLineAndSetsTheLockTimeout) {

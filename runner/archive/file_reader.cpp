@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "archive/libarchive_handles.h"
 #include "archive/sha256.h"
 #include "common/error.h"
 
@@ -22,138 +23,129 @@ Error unreadable(const std::filesystem::path& path, const std::string& what) {
 
 }  // namespace
 
-// The file on disk, read in 1 MiB chunks and hashed on the way to libarchive.
-struct FileSource {
-  std::filesystem::path path;
-  int fd = -1;
-  std::vector<char> buffer = std::vector<char>(kFileChunk);
-  Sha256 hash;
-  std::uint64_t bytes = 0;
-  bool at_end = false;
+// The file on disk, opened by the constructor, read in 1 MiB chunks and hashed on the way: the
+// one reader behind digest_file, read_gzip_file and ArchiveFileReader.
+class FileSource {
+ public:
+  explicit FileSource(std::filesystem::path path) : path_(std::move(path)) {
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw unreadable(path_, errno_text("open", errno));
+  }
+  ~FileSource() { ::close(fd_); }
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
 
-  static la_ssize_t read(struct archive* handle, void* context, const void** data) {
-    auto* source = static_cast<FileSource*>(context);
+  // The next chunk, hashed and counted; empty at the end of the file.
+  std::string_view next_chunk() {
     for (;;) {
-      const ssize_t got = ::read(source->fd, source->buffer.data(), source->buffer.size());
+      const ssize_t got = ::read(fd_, buffer_.data(), buffer_.size());
       if (got < 0 && errno == EINTR) continue;
-      if (got < 0) {
-        archive_set_error(handle, errno, "read failed");
-        return -1;
-      }
-      if (got == 0) source->at_end = true;
-      source->hash.update(std::string_view(source->buffer.data(), static_cast<std::size_t>(got)));
-      source->bytes += static_cast<std::uint64_t>(got);
-      *data = source->buffer.data();
-      return got;
+      if (got < 0) throw unreadable(path_, errno_text("read", errno));
+      if (got == 0) at_end_ = true;
+      const std::string_view chunk(buffer_.data(), static_cast<std::size_t>(got));
+      hash_.update(chunk);
+      bytes_ += chunk.size();
+      return chunk;
     }
   }
+
   // libarchive may stop before the last byte (tar's end blocks, padding); the checksum covers
   // the whole file.
-  void drain() {
-    while (!at_end) {
-      const ssize_t got = ::read(fd, buffer.data(), buffer.size());
-      if (got < 0 && errno == EINTR) continue;
-      if (got < 0) throw unreadable(path, errno_text("read", errno));
-      if (got == 0) break;
-      hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
-      bytes += static_cast<std::uint64_t>(got);
-    }
-    at_end = true;
+  FileDigest drain_and_digest() {
+    while (!at_end_) next_chunk();
+    return {bytes_, hash_.hex_digest()};
   }
+
+  const std::filesystem::path& path() const { return path_; }
+
+  // archive_read_open callback; CONTEXT is the FileSource.
+  static la_ssize_t read(struct archive* handle, void* context, const void** data) {
+    auto* source = static_cast<FileSource*>(context);
+    try {
+      const std::string_view chunk = source->next_chunk();
+      *data = chunk.data();
+      return static_cast<la_ssize_t>(chunk.size());
+    } catch (const Error&) {
+      archive_set_error(handle, EIO, "read failed");
+      return -1;
+    }
+  }
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::vector<char> buffer_ = std::vector<char>(kFileChunk);
+  Sha256 hash_;
+  std::uint64_t bytes_ = 0;
+  bool at_end_ = false;
 };
 
-ArchiveFileReader::ArchiveFileReader(const std::filesystem::path& path)
-    : source_(std::make_unique<FileSource>()) {
-  source_->path = path;
-  source_->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (source_->fd < 0) throw unreadable(path, errno_text("open", errno));
-  handle_ = archive_read_new();
-  archive_read_support_filter_gzip(handle_);
-  archive_read_support_format_tar(handle_);
-  if (archive_read_open(handle_, source_.get(), nullptr, &FileSource::read, nullptr) !=
-      ARCHIVE_OK) {
-    const std::string text = archive_error_string(handle_) ? archive_error_string(handle_) : "";
-    archive_read_free(handle_);
-    ::close(source_->fd);
-    throw unreadable(path, "not a tar archive (" + text + ")");
+namespace {
+
+// A libarchive reader over SOURCE with the given setup; throws `unreadable` with libarchive's
+// reason when the file does not open as that format.
+ArchiveReader open_reader(FileSource& source, void (*setup)(struct archive*),
+                          const std::string& what_it_is_not) {
+  ArchiveReader reader(archive_read_new());
+  setup(reader.get());
+  if (archive_read_open(reader.get(), &source, nullptr, &FileSource::read, nullptr) != ARCHIVE_OK) {
+    const char* text = archive_error_string(reader.get());
+    throw unreadable(source.path(), what_it_is_not + " (" + (text ? text : "unknown") + ")");
   }
+  return reader;
 }
 
-ArchiveFileReader::~ArchiveFileReader() {
-  archive_read_free(handle_);
-  ::close(source_->fd);
+}  // namespace
+
+ArchiveFileReader::ArchiveFileReader(const std::filesystem::path& path)
+    : source_(std::make_unique<FileSource>(path)) {
+  reader_ = open_reader(
+      *source_,
+      [](struct archive* handle) {
+        archive_read_support_filter_gzip(handle);
+        archive_read_support_format_tar(handle);
+      },
+      "not a tar archive");
 }
+
+ArchiveFileReader::~ArchiveFileReader() = default;
 
 FileDigest ArchiveFileReader::digest() {
-  source_->drain();
-  return {source_->bytes, source_->hash.hex_digest()};
+  return source_->drain_and_digest();
 }
 
 FileDigest digest_file(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw unreadable(path, errno_text("open", errno));
-  std::vector<char> buffer(kFileChunk);
-  Sha256 hash;
-  FileDigest digest;
-  for (;;) {
-    const ssize_t got = ::read(fd, buffer.data(), buffer.size());
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      const int error = errno;
-      ::close(fd);
-      throw unreadable(path, errno_text("read", error));
-    }
-    if (got == 0) break;
-    hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
-    digest.bytes += static_cast<std::uint64_t>(got);
-  }
-  ::close(fd);
-  digest.sha256 = hash.hex_digest();
-  return digest;
+  return FileSource(path).drain_and_digest();
 }
 
 FileDigest read_gzip_file(const std::filesystem::path& path,
                           const std::function<void(std::string_view)>& sink) {
-  auto source = std::make_unique<FileSource>();
-  source->path = path;
-  source->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (source->fd < 0) throw unreadable(path, errno_text("open", errno));
-  struct archive* handle = archive_read_new();
-  const auto cleanup = [&] {
-    archive_read_free(handle);
-    ::close(source->fd);
-  };
-  archive_read_support_filter_gzip(handle);
-  archive_read_support_format_raw(handle);
+  FileSource source(path);
+  const ArchiveReader reader = open_reader(
+      source,
+      [](struct archive* handle) {
+        archive_read_support_filter_gzip(handle);
+        archive_read_support_format_raw(handle);
+      },
+      "not readable");
   struct archive_entry* entry = nullptr;
-  if (archive_read_open(handle, source.get(), nullptr, &FileSource::read, nullptr) != ARCHIVE_OK ||
-      archive_read_next_header(handle, &entry) != ARCHIVE_OK) {
-    const std::string text = archive_error_string(handle) ? archive_error_string(handle) : "empty";
-    cleanup();
-    throw unreadable(path, text);
+  if (archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK) {
+    const char* text = archive_error_string(reader.get());
+    throw unreadable(path, text ? text : "empty");
   }
-  if (archive_filter_code(handle, 0) != ARCHIVE_FILTER_GZIP) {
-    cleanup();
+  if (archive_filter_code(reader.get(), 0) != ARCHIVE_FILTER_GZIP)
     throw unreadable(path, "not gzip-compressed");
-  }
   std::vector<char> buffer(kFileChunk);
-  try {
-    for (;;) {
-      const la_ssize_t got = archive_read_data(handle, buffer.data(), buffer.size());
-      if (got < 0) {
-        const char* text = archive_error_string(handle);
-        throw unreadable(path, text ? text : "corrupt gzip data");
-      }
-      if (got == 0) break;
-      sink(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
+  for (;;) {
+    const la_ssize_t got = archive_read_data(reader.get(), buffer.data(), buffer.size());
+    if (got < 0) {
+      const char* text = archive_error_string(reader.get());
+      throw unreadable(path, text ? text : "corrupt gzip data");
     }
-    source->drain();
-  } catch (...) {
-    cleanup();
-    throw;
+    if (got == 0) break;
+    sink(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
   }
-  cleanup();
-  return {source->bytes, source->hash.hex_digest()};
+  return source.drain_and_digest();
 }
 
 }  // namespace hivekeeper::archive

@@ -11,11 +11,11 @@
 #include <string>
 #include <string_view>
 
-struct archive;
+#include "archive/libarchive_handles.h"
 
 namespace hivekeeper::archive {
 
-struct FileSource;
+class FileSource;
 
 struct FileDigest {
   std::uint64_t bytes = 0;
@@ -36,13 +36,13 @@ class ArchiveFileReader {
   ArchiveFileReader(const ArchiveFileReader&) = delete;
   ArchiveFileReader& operator=(const ArchiveFileReader&) = delete;
 
-  struct archive* handle() { return handle_; }
+  struct archive* handle() { return reader_.get(); }
   // After the last entry: the size and SHA-256 of the whole file.
   FileDigest digest();
 
  private:
-  std::unique_ptr<FileSource> source_;
-  struct archive* handle_ = nullptr;
+  std::unique_ptr<FileSource> source_;  // first: the reader reads from it until destroyed
+  ArchiveReader reader_;
 };
 
 }  // namespace hivekeeper::archive

@@ -62,4 +62,21 @@ std::vector<Volume> parse_volume_list(const json& list) {
   return volumes;
 }
 
+nlohmann::json volume_helper_config(const std::string& image, const std::string& volume,
+                                    const std::string& role, bool read_only,
+                                    const std::vector<std::string>& entrypoint,
+                                    const std::map<std::string, std::string>& extra_labels) {
+  nlohmann::json labels = {{"hivekeeper.io/helper", role}, {"hivekeeper.io/volume", volume}};
+  for (const auto& [key, value] : extra_labels) labels[key] = value;
+  const std::string bind = volume + ":" + kHelperVolumeMount + (read_only ? ":ro" : "");
+  return {
+      {"Image", image},
+      {"Entrypoint", entrypoint},
+      {"Cmd", nlohmann::json::array()},
+      {"Labels", labels},
+      {"NetworkDisabled", true},
+      {"HostConfig", {{"Binds", {bind}}, {"NetworkMode", "none"}}},
+  };
+}
+
 }  // namespace hivekeeper::docker

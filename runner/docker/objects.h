@@ -37,4 +37,15 @@ std::vector<Container> parse_container_list(const nlohmann::json& list);  // GET
 Container parse_container_inspect(const nlohmann::json& inspect);   // GET /containers/{id}/json
 std::vector<Volume> parse_volume_list(const nlohmann::json& list);  // GET /volumes
 
+// Where helper containers mount the media volume.
+inline constexpr const char* kHelperVolumeMount = "/hivekeeper-media";
+
+// A helper container for a media volume: the volume at kHelperVolumeMount, no network, labelled
+// hivekeeper.io/helper=ROLE and hivekeeper.io/volume=VOLUME (plus EXTRA_LABELS), so a leftover is
+// found by `docker ps -a --filter label=hivekeeper.io/volume=VOLUME`.
+nlohmann::json volume_helper_config(const std::string& image, const std::string& volume,
+                                    const std::string& role, bool read_only,
+                                    const std::vector<std::string>& entrypoint,
+                                    const std::map<std::string, std::string>& extra_labels = {});
+
 }  // namespace hivekeeper::docker

@@ -28,7 +28,6 @@ namespace hivekeeper::jobs {
 namespace {
 
 // Where the helper container mounts the media volume; the archive's top folder is stripped.
-constexpr const char* kMediaMount = "/hivekeeper-media";
 constexpr std::size_t kStderrKept = 16 * 1024;
 
 unsigned compression_threads() {
@@ -148,18 +147,9 @@ MediaResult archive_media(const docker::Client& docker, const BackupPlan& plan,
                           archive::BytePipe& pipe, ProgressCounter& progress) {
   const std::string helper_name =
       "hivekeeper-media-" + plan.timestamp + "-" + std::to_string(::getpid());
-  const nlohmann::json config = {
-      {"Image", plan.database_container.image_id},
-      {"Entrypoint", {"true"}},
-      {"Cmd", nlohmann::json::array()},
-      {"Labels",
-       {{"hivekeeper.io/helper", "media-reader"},
-        {"hivekeeper.io/job", plan.job_name},
-        {"hivekeeper.io/volume", plan.media_volume}}},
-      {"NetworkDisabled", true},
-      {"HostConfig",
-       {{"Binds", {plan.media_volume + ":" + kMediaMount + ":ro"}}, {"NetworkMode", "none"}}},
-  };
+  const nlohmann::json config = docker::volume_helper_config(
+      plan.database_container.image_id, plan.media_volume, "media-reader", /*read_only=*/true,
+      {"true"}, {{"hivekeeper.io/job", plan.job_name}});
   // Never started: the engine mounts the volume for the archive request alone.
   const std::string helper = docker.create_container(helper_name, config);
   ScopedCleanup remove_helper([&] { docker.remove_container(helper); });
@@ -169,7 +159,7 @@ MediaResult archive_media(const docker::Client& docker, const BackupPlan& plan,
       artifact_path(plan, plan.files.media), plan.compression_level, compression_threads());
   auto download = std::async(std::launch::async, [&] {
     try {
-      docker.download_archive(helper, kMediaMount, [&](std::string_view bytes) {
+      docker.download_archive(helper, docker::kHelperVolumeMount, [&](std::string_view bytes) {
         progress.add(bytes.size());
         pipe.push(bytes);
       });

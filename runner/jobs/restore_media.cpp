@@ -8,11 +8,6 @@
 #include "common/error.h"
 
 namespace hivekeeper::jobs {
-namespace {
-
-constexpr const char* kMediaMount = "/hivekeeper-media";
-
-}  // namespace
 
 std::string media_swap_script(const std::string& mount, const std::string& staging,
                               const std::string& old) {
@@ -58,14 +53,8 @@ MediaStaging::MediaStaging(const docker::Client& docker, const std::string& imag
       volume_(volume),
       staging_(".hivekeeper-staging-" + unique_suffix),
       old_(".hivekeeper-old-" + unique_suffix) {
-  const nlohmann::json config = {
-      {"Image", image_id},
-      {"Entrypoint", {"sleep"}},
-      {"Cmd", {"infinity"}},
-      {"Labels", {{"hivekeeper.io/helper", "media-writer"}, {"hivekeeper.io/volume", volume}}},
-      {"NetworkDisabled", true},
-      {"HostConfig", {{"Binds", {volume + ":" + kMediaMount}}, {"NetworkMode", "none"}}},
-  };
+  const nlohmann::json config = docker::volume_helper_config(
+      image_id, volume, "media-writer", /*read_only=*/false, {"sleep", "infinity"});
   helper_ = docker_.create_container("hivekeeper-restore-" + unique_suffix, config);
   cleanup_ = std::make_unique<ScopedCleanup>([this] { clean_up(); });
   docker_.start_container(helper_);
@@ -77,7 +66,9 @@ MediaStaging::~MediaStaging() {
 
 void MediaStaging::clean_up() {
   try {
-    if (!swapped_) run("rm -rf -- '" + std::string(kMediaMount) + "/" + staging_ + "'", "clean up");
+    if (!swapped_)
+      run("rm -rf -- '" + std::string(docker::kHelperVolumeMount) + "/" + staging_ + "'",
+          "clean up");
   } catch (const Error& error) {
     spdlog::warn("could not remove the staging folder {} from volume {}: {}", staging_, volume_,
                  error.what());
@@ -115,7 +106,7 @@ void MediaStaging::stage(const std::filesystem::path& archive_file,
     }
   });
   try {
-    docker_.upload_archive(helper_, kMediaMount,
+    docker_.upload_archive(helper_, docker::kHelperVolumeMount,
                            [&]() -> std::string_view { return upload.pop(); });
   } catch (...) {
     upload.cancel(std::current_exception());
@@ -127,7 +118,7 @@ void MediaStaging::stage(const std::filesystem::path& archive_file,
   archive::BytePipe staged;
   auto download = std::async(std::launch::async, [&] {
     try {
-      docker_.download_archive(helper_, std::string(kMediaMount) + "/" + staging_,
+      docker_.download_archive(helper_, std::string(docker::kHelperVolumeMount) + "/" + staging_,
                                [&](std::string_view bytes) { staged.push(bytes); });
       staged.close();
     } catch (...) {
@@ -145,7 +136,7 @@ void MediaStaging::stage(const std::filesystem::path& archive_file,
 }
 
 void MediaStaging::swap() {
-  run(media_swap_script(kMediaMount, staging_, old_), "swap the restored media in");
+  run(media_swap_script(docker::kHelperVolumeMount, staging_, old_), "swap the restored media in");
   swapped_ = true;
 }
 

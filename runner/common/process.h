@@ -1,0 +1,60 @@
+// A child process of the runner itself (pg_dump and psql in direct mode, where there is no
+// database container to exec into): argv without a shell, extra environment variables, standard
+// output and error streamed to callbacks as they arrive, standard input written by the caller.
+// Errors name the program and say what to do; the exit code is the caller's to judge.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace hivekeeper {
+
+struct ProcessSpec {
+  std::vector<std::string> argv;           // argv[0] is looked up in PATH
+  std::map<std::string, std::string> env;  // added to (or replacing) the runner's environment
+  bool with_input = false;                 // false: standard input is /dev/null
+};
+
+using OutputSink = std::function<void(std::string_view)>;
+
+class Process {
+ public:
+  // Starts the child. stdout and stderr are read on a thread of the Process and handed to the
+  // sinks there, in arrival order per stream.
+  Process(const ProcessSpec& spec, OutputSink on_stdout, OutputSink on_stderr);
+  ~Process();  // closes the input, kills the child if it still runs, and reaps it
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  // Writes to the child's standard input; throws Error reason ExecInputRefused once the child
+  // stopped reading (as an exec session does).
+  void write(std::string_view bytes);
+  void close_input();
+  // Waits for the child to exit and its output to be read; returns its exit code (128 + signal
+  // number when a signal ended it).
+  int wait();
+
+ private:
+  void read_output();
+
+  std::string program_;
+  pid_t pid_ = -1;
+  int input_ = -1;
+  int output_ = -1;
+  int errors_ = -1;
+  OutputSink on_stdout_;
+  OutputSink on_stderr_;
+  std::thread reader_;
+  int exit_code_ = -1;
+};
+
+// Runs SPEC to completion without input; returns the exit code.
+int run_process(const ProcessSpec& spec, const OutputSink& on_stdout, const OutputSink& on_stderr);
+
+}  // namespace hivekeeper

@@ -1,5 +1,6 @@
-# Inputs that must not restore: a truncated .sql.gz, a .tgz with a ../evil entry, and a dump
-# whose SQL fails in its middle. Each leaves the database and the media volume exactly as they
+# Inputs that must not restore: a truncated .sql.gz, a .tgz with a ../evil entry, a dump
+# whose SQL fails in its middle, and a dump that is valid gzip but ends before pg_dump's closing
+# line. Each leaves the database and the media volume exactly as they
 # were, with phase Failed and a message naming the cause.
 source "$(dirname "$0")/lib.sh"
 setup_project
@@ -53,4 +54,11 @@ expect_refused "failing SQL" 'relation "no_such_table_in_the_middle" does not ex
 line=$(gunzip -c "$BACKUPS/bad_prod_db_app_2026-01-01_000000.sql.gz" | grep -n no_such_table | cut -d: -f1)
 assert_contains "$WORK/stderr" "at line $line of the dump"
 assert_contains "$WORK/stderr" "rolled back"
+
+# 4. Valid gzip, but the SQL stops half-way (a dump cut short when it was made, then
+# compressed): only the missing "dump complete" line can tell.
+lines=$(gunzip -c "$BACKUPS/$dump" | wc -l)
+gunzip -c "$BACKUPS/$dump" | sed -n "1,$((lines / 2))p" | gzip >"$BACKUPS/short_prod_db_app_2026-01-01_000000.sql.gz"
+run_restore restore prod short_prod_db_app_2026-01-01_000000.sql.gz --no-safety-backup
+expect_refused "a dump without its closing line" 'ends before pg_dump'"'"'s "dump complete" trailer'
 echo "PASS $TEST_NAME"

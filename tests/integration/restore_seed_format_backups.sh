@@ -44,4 +44,13 @@ assert_eq 1 "$(job_exit)" "exit code without --reset"
 assert_contains "$WORK/stderr" "already exists"
 assert_contains "$WORK/stderr" "--reset"
 assert_eq "$original_db" "$(database_fingerprint)" "database after the refused restore"
+
+# An archive that lists only files and links, no folders (`tar czf m.tgz glyphs/a.svg ...`): the
+# engine creates the folders while staging, and the restore accepts them.
+docker run --rm -v "$MEDIA_VOLUME:/m:ro" -v "$BACKUPS:/out" "$WEB_IMAGE" bash -euc \
+  'cd /m && find . \( -type f -o -type l \) -print | tar czf /out/beelab_dev_media_2025-12-18_000000.tgz --no-recursion -T -'
+docker run --rm -v "$MEDIA_VOLUME:/m" "$WEB_IMAGE" bash -c 'rm -r /m/glyphs; echo newer > /m/new.txt'
+run_restore restore dev beelab_dev_db_app_2025-12-17_031500.sql.gz --reset --media beelab_dev_media_2025-12-18_000000.tgz --no-safety-backup
+assert_eq 0 "$(job_exit)" "exit code restoring an archive without folder entries"
+assert_eq "$original_media" "$(media_fingerprint_of_volume)" "media after restoring an archive without folder entries"
 echo "PASS $TEST_NAME"

@@ -1,13 +1,19 @@
 // The checks a media archive passes before anything in the volume is touched: entry paths made
-// relative to the volume root, entries that must never be restored, and the seed's top folder.
+// relative to the volume root, entries that must never be restored, and the seed's top folder;
+// and the check of the staged folder read back from the engine.
 #include "archive/media_restore.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <string>
 #include <vector>
+
+#include "archive/libarchive_handles.h"
+#include "common/error.h"
 
 namespace hivekeeper::archive {
 namespace {
@@ -105,6 +111,77 @@ TEST(SeedTopFolder, KeepsASingleTopFolderWithAnotherName) {
 
 TEST(SeedTopFolder, EmptyArchiveHasNoTopFolder) {
   EXPECT_THAT(seed_top_folder({}), IsEmpty());
+}
+
+// The engine's read-back of a staged folder: a tar named after the folder ("stage/..."), built
+// with libarchive as the engine's tar would list it.
+struct StagedEntry {
+  std::string path;
+  bool directory = false;
+  std::string content;
+};
+
+void feed_staged_tar(BytePipe& pipe, const std::vector<StagedEntry>& entries) {
+  std::string tar;
+  ArchiveWriter writer(archive_write_new());
+  archive_write_set_format_pax_restricted(writer.get());
+  archive_write_open(
+      writer.get(), &tar, nullptr,
+      [](struct archive*, void* context, const void* data, size_t size) -> la_ssize_t {
+        static_cast<std::string*>(context)->append(static_cast<const char*>(data), size);
+        return static_cast<la_ssize_t>(size);
+      },
+      nullptr);
+  for (const auto& staged : entries) {
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, ("stage/" + staged.path).c_str());
+    archive_entry_set_filetype(entry, staged.directory ? AE_IFDIR : AE_IFREG);
+    archive_entry_set_perm(entry, staged.directory ? 0755 : 0644);
+    archive_entry_set_size(entry, static_cast<la_int64_t>(staged.content.size()));
+    archive_write_header(writer.get(), entry);
+    archive_write_data(writer.get(), staged.content.data(), staged.content.size());
+    archive_entry_free(entry);
+  }
+  archive_write_close(writer.get());
+  pipe.push(tar);
+  pipe.close();
+}
+
+MediaListing listing_of_one_file() {
+  MediaEntry file;
+  file.size = 5;
+  file.sha256 = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";  // "hello"
+  return {{"glyphs/2026/a.svg", file}};
+}
+
+TEST(VerifyStagedTar, FoldersTheArchiveDidNotListAreTheEnginesAndFine) {
+  BytePipe pipe;
+  feed_staged_tar(pipe, {{"", true, ""},
+                         {"glyphs", true, ""},
+                         {"glyphs/2026", true, ""},
+                         {"glyphs/2026/a.svg", false, "hello"}});
+  EXPECT_NO_THROW(verify_staged_tar(pipe, listing_of_one_file()));
+}
+
+TEST(VerifyStagedTar, AFolderThatHoldsNoListedEntryIsStillUnexpected) {
+  BytePipe pipe;
+  feed_staged_tar(pipe, {{"glyphs", true, ""},
+                         {"glyphs/2026", true, ""},
+                         {"glyphs/2026/a.svg", false, "hello"},
+                         {"stray", true, ""}});
+  try {
+    verify_staged_tar(pipe, listing_of_one_file());
+    FAIL() << "no error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.reason(), "MediaStagingMismatch");
+    EXPECT_THAT(error.what(), HasSubstr("unexpected entry stray"));
+  }
+}
+
+TEST(VerifyStagedTar, OtherContentIsAMismatch) {
+  BytePipe pipe;
+  feed_staged_tar(pipe, {{"glyphs/2026/a.svg", false, "hellO"}});
+  EXPECT_THROW(verify_staged_tar(pipe, listing_of_one_file()), Error);
 }
 
 }  // namespace

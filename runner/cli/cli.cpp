@@ -101,6 +101,13 @@ int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
   const auto started = std::chrono::steady_clock::now();
   int exit_code = kExitOk;
   try {
+    const manifest::TargetSpec& target =
+        manifest.is_restore() ? manifest.restore.target : manifest.backup.target;
+    if (target.postgres)
+      throw invalid_input("DirectModeNotAvailable",
+                          "spec.target.postgres (direct mode) is accepted by the schema but this "
+                          "build cannot run it yet",
+                          "use the Docker target (spec.target.project / databaseService) for now");
     docker::Client docker(docker::Client::socket_path_from_environment());
     status->update([&](status::JobStatus& job) {
       job.phase = status::Phase::Running;

@@ -41,8 +41,22 @@ const json& object_at(const json& spec, const char* key) {
 }
 
 TargetSpec target_spec_from(const json& target) {
-  return {string_at(target, "project"), string_at(target, "databaseService"),
-          string_at(target, "databaseContainer")};
+  TargetSpec result{string_at(target, "project"), string_at(target, "databaseService"),
+                    string_at(target, "databaseContainer"), std::nullopt};
+  if (target.contains("postgres")) {
+    const json& postgres = target["postgres"];
+    PostgresTarget direct;
+    direct.host = string_at(postgres, "host");
+    direct.port = postgres.value("port", direct.port);
+    direct.database = string_at(postgres, "database");
+    direct.user = string_at(postgres, "user");
+    const json& password = object_at(postgres, "passwordFrom");
+    direct.password_env = string_at(password, "env");
+    direct.password_file = string_at(password, "file");
+    direct.sslmode = string_at(postgres, "sslmode", direct.sslmode);
+    result.postgres = direct;
+  }
+  return result;
 }
 
 DatabaseSpec database_spec_from(const json& database) {
@@ -65,6 +79,7 @@ BackupSpec backup_spec_from(const json& spec) {
   const json& media = spec.contains("media") ? spec["media"] : empty;
   backup.media.enabled = media.value("enabled", false);
   backup.media.volume = string_at(media, "volume");
+  backup.media.path = string_at(media, "path");
   const json& output = spec.contains("output") ? spec["output"] : empty;
   backup.output.directory = string_at(output, "directory", backup.output.directory);
   backup.output.prefix = string_at(output, "prefix");
@@ -82,6 +97,7 @@ RestoreSpec restore_spec_from(const json& spec) {
   restore.source.database = string_at(source, "database", restore.source.database);
   restore.source.media = string_at(source, "media");
   restore.media_volume = string_at(object_at(spec, "media"), "volume");
+  restore.media_path = string_at(object_at(spec, "media"), "path");
   restore.reset = spec.value("reset", restore.reset);
   restore.safety_backup = spec.value("safetyBackup", restore.safety_backup);
   restore.terminate_connections = spec.value("terminateConnections", false);
@@ -93,9 +109,32 @@ RestoreSpec restore_spec_from(const json& spec) {
   return restore;
 }
 
-// Rules the schema cannot say.
+// Rules the schema cannot say, about where the job connects: Docker discovery or direct mode,
+// never a mix.
+void add_target_errors(const TargetSpec& target, const std::string& media_volume,
+                       const std::string& media_path, std::vector<std::string>& errors) {
+  if (target.postgres) {
+    for (const auto& [field, value] : {std::pair{"project", target.project},
+                                       std::pair{"databaseService", target.database_service},
+                                       std::pair{"databaseContainer", target.database_container}})
+      if (!value.empty())
+        errors.push_back(std::string("spec.target.") + field +
+                         ": not with spec.target.postgres (direct mode connects to the server "
+                         "itself); remove one of them");
+    if (!target.postgres->password_env.empty() && !target.postgres->password_file.empty())
+      errors.push_back("spec.target.postgres.passwordFrom: give env or file, not both");
+  }
+  if (!media_path.empty() && !media_volume.empty())
+    errors.push_back("spec.media.path: not with spec.media.volume; a job reads one of them");
+  if (!media_path.empty() && !target.postgres)
+    errors.push_back(
+        "spec.media.path: only in direct mode (spec.target.postgres); with Docker, name the "
+        "volume in spec.media.volume");
+}
+
 std::vector<std::string> semantic_errors(const BackupSpec& backup) {
   std::vector<std::string> errors;
+  add_target_errors(backup.target, backup.media.volume, backup.media.path, errors);
   if (backup.dump.if_exists && !backup.dump.clean)
     errors.push_back(
         "spec.dump.ifExists: needs spec.dump.clean: true (pg_dump accepts --if-exists "
@@ -158,10 +197,12 @@ Manifest parse_manifest(std::string_view text, const std::string& source_name) {
   manifest.document = document;
   if (manifest.is_restore()) {
     manifest.restore = restore_spec_from(document["spec"]);
-    return manifest;
+    add_target_errors(manifest.restore.target, manifest.restore.media_volume,
+                      manifest.restore.media_path, errors);
+  } else {
+    manifest.backup = backup_spec_from(document["spec"]);
+    errors = semantic_errors(manifest.backup);
   }
-  manifest.backup = backup_spec_from(document["spec"]);
-  errors = semantic_errors(manifest.backup);
   if (!errors.empty())
     throw invalid_input("InvalidManifest", source_name + " is not a valid " + kind + ":", "",
                         errors);

@@ -19,10 +19,22 @@ enum class Environment { dev, prod };
 std::string to_string(Environment environment);
 std::optional<Environment> parse_environment(std::string_view text);
 
+// Direct mode: the server is reached over the network with libpq, no Docker involved.
+struct PostgresTarget {
+  std::string host;
+  int port = 5432;
+  std::string database;
+  std::string user;
+  std::string password_env;   // passwordFrom.env, or ""
+  std::string password_file;  // passwordFrom.file, or ""
+  std::string sslmode = "prefer";
+};
+
 struct TargetSpec {
   std::string project;             // "" = discover (own container's label, COMPOSE_PROJECT_NAME)
   std::string database_service;    // "" = label hivekeeper.io/role=database, else "db"
   std::string database_container;  // "" = find by project and service
+  std::optional<PostgresTarget> postgres;  // set: direct mode, the three above are unset
 };
 
 struct DatabaseSpec {
@@ -42,6 +54,7 @@ struct DumpSpec {
 struct MediaSpec {
   bool enabled = false;
   std::string volume;  // "" = label hivekeeper.io/role=media, else the project's "media"
+  std::string path;    // direct mode: a mounted directory instead of a volume
 };
 
 struct OutputSpec {
@@ -76,6 +89,7 @@ struct RestoreSpec {
   DatabaseSpec database;
   SourceSpec source;
   std::string media_volume;  // "" = as for backups (label, else the project's media)
+  std::string media_path;    // direct mode: a mounted directory instead of a volume
   bool reset = false;
   bool safety_backup = true;
   bool terminate_connections = false;

@@ -158,7 +158,7 @@ TEST(ParseManifest, SchemaErrorHasMessageDetailsAndHint) {
 TEST(ParseManifest, UnknownFieldFarFromAnyKnownOneListsTheKnownFields) {
   EXPECT_THAT(
       field_errors(with_spec("  media:\n    compress: true\n")),
-      ElementsAre("spec.media.compress: unknown field; known fields: enabled, volume (line 8)"));
+      ElementsAre("spec.media.compress: unknown field; known fields: enabled, path, volume (line 8)"));
 }
 
 TEST(ParseManifest, MissingRequiredFieldPointsAtItsParent) {
@@ -349,6 +349,68 @@ TEST(Environment, ParsesAndPrintsBothNames) {
   EXPECT_EQ(parse_environment("Prod"), std::nullopt);
   EXPECT_EQ(to_string(Environment::dev), "dev");
   EXPECT_EQ(to_string(Environment::prod), "prod");
+}
+
+TEST(ParseManifest, DirectModeTargetAndMediaPath) {
+  const Manifest manifest = parse_manifest(with_spec(R"(  target:
+    postgres:
+      host: postgres.beelab.svc
+      port: 5433
+      database: beelab
+      user: beelab_app
+      passwordFrom:
+        file: /secrets/postgres/password
+      sslmode: require
+  media:
+    enabled: true
+    path: /media
+)"),
+                                           "backup.yaml");
+  ASSERT_TRUE(manifest.backup.target.postgres.has_value());
+  const PostgresTarget& direct = *manifest.backup.target.postgres;
+  EXPECT_EQ(direct.host, "postgres.beelab.svc");
+  EXPECT_EQ(direct.port, 5433);
+  EXPECT_EQ(direct.database, "beelab");
+  EXPECT_EQ(direct.user, "beelab_app");
+  EXPECT_EQ(direct.password_file, "/secrets/postgres/password");
+  EXPECT_EQ(direct.password_env, "");
+  EXPECT_EQ(direct.sslmode, "require");
+  EXPECT_EQ(manifest.backup.media.path, "/media");
+}
+
+TEST(ParseManifest, DirectModeDefaultsPortAndSslmode) {
+  const Manifest manifest = parse_manifest(with_spec(R"(  target:
+    postgres: {host: db, database: app, user: app, passwordFrom: {env: DB_PASSWORD}}
+)"),
+                                           "backup.yaml");
+  ASSERT_TRUE(manifest.backup.target.postgres.has_value());
+  EXPECT_EQ(manifest.backup.target.postgres->port, 5432);
+  EXPECT_EQ(manifest.backup.target.postgres->sslmode, "prefer");
+  EXPECT_EQ(manifest.backup.target.postgres->password_env, "DB_PASSWORD");
+}
+
+TEST(ParseManifest, DirectModeDoesNotMixWithDockerDiscovery) {
+  EXPECT_THAT(
+      field_errors(with_spec(R"(  target:
+    project: beelab
+    postgres: {host: db, database: app, user: app, passwordFrom: {env: A, file: /b}}
+  media:
+    volume: beelab_media
+    path: /media
+)")),
+      ElementsAre(::testing::HasSubstr("spec.target.project: not with spec.target.postgres"),
+                  ::testing::HasSubstr("give env or file, not both"),
+                  ::testing::HasSubstr("spec.media.path: not with spec.media.volume")));
+}
+
+TEST(ParseManifest, MediaPathNeedsDirectMode) {
+  EXPECT_THAT(field_errors(with_spec("  media:\n    path: /media\n")),
+              ElementsAre(::testing::HasSubstr("only in direct mode")));
+}
+
+TEST(ParseManifest, DirectModeRequiresHostDatabaseAndUser) {
+  const auto errors = field_errors(with_spec("  target:\n    postgres: {host: db}\n"));
+  EXPECT_EQ(errors.size(), 2u);
 }
 
 }  // namespace

@@ -103,18 +103,19 @@ int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
   try {
     const manifest::TargetSpec& target =
         manifest.is_restore() ? manifest.restore.target : manifest.backup.target;
-    if (target.postgres)
-      throw invalid_input("DirectModeNotAvailable",
-                          "spec.target.postgres (direct mode) is accepted by the schema but this "
-                          "build cannot run it yet",
-                          "use the Docker target (spec.target.project / databaseService) for now");
+    if (target.postgres && manifest.is_restore())
+      throw invalid_input(
+          "DirectModeNotAvailable",
+          "spec.target.postgres (direct mode) restores are accepted by the schema but "
+          "this build cannot run them yet",
+          "use the Docker target (spec.target.project / databaseService) for now");
     docker::Client docker(docker::Client::socket_path_from_environment());
     status->update([&](status::JobStatus& job) {
       job.phase = status::Phase::Running;
       status::set_condition(job.conditions, {"Running", "True", "Started", "the job is running",
                                              jobs::rfc3339(jobs::Clock::now())});
     });
-    docker.connect();
+    if (!target.postgres) docker.connect();  // direct mode has no Docker socket
     spdlog::debug("Docker engine at {}, API {}", docker.socket_path(), docker.api_version());
     if (manifest.is_restore())
       jobs::run_restore(manifest, docker, *status);

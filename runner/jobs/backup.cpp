@@ -21,6 +21,7 @@
 #include "jobs/metadata.h"
 #include "jobs/plan.h"
 #include "jobs/progress.h"
+#include "postgres/connection.h"
 #include "postgres/dump_scanner.h"
 #include "postgres/pg_dump.h"
 
@@ -50,7 +51,7 @@ struct DatabaseDump {
 // Raised, and caught by dump_database_with_fallback, when pg_dump lacks LZ4 support.
 constexpr const char* kLz4Unsupported = "Lz4Unsupported";
 
-DatabaseDump dump_database(const docker::Client& docker, const BackupPlan& plan,
+DatabaseDump dump_database(const DatabaseCommands& commands, const BackupPlan& plan,
                            postgres::Transport transport, ProgressCounter& progress) {
   DatabaseDump dump;
   dump.writer = std::make_unique<archive::ParallelGzipWriter>(
@@ -64,8 +65,8 @@ DatabaseDump dump_database(const docker::Client& docker, const BackupPlan& plan,
   archive::Lz4FrameDecoder lz4(take_sql);
   const auto argv =
       postgres::pg_dump_command(plan.dump, plan.database.name, plan.database.user, transport);
-  const int exit_code = docker.exec(
-      plan.database_container.id, {argv, {}, {}},
+  const int exit_code = commands.run(
+      argv,
       [&](std::string_view bytes) {
         progress.add(bytes.size());
         if (transport == postgres::Transport::lz4)
@@ -85,33 +86,29 @@ DatabaseDump dump_database(const docker::Client& docker, const BackupPlan& plan,
     if (!line.empty()) {
       spdlog::warn("pg_dump: {}", line);
       if (postgres::is_lz4_unsupported_line(line))
-        throw job_failed(kLz4Unsupported,
-                         "pg_dump in " + plan.database_container.name + " has no LZ4");
+        throw job_failed(kLz4Unsupported, "pg_dump in " + commands.where + " has no LZ4");
       if (first_error.empty() && postgres::is_pg_dump_error_line(line)) first_error = line;
     }
     start = end + 1;
   }
-  const std::string where =
-      "database " + plan.database.name + " in container " + plan.database_container.name;
+  const std::string where = "database " + plan.database.name + " in " + commands.where;
+  const std::string by_hand = commands.by_hand.empty() ? "run" : "`" + commands.by_hand;
   if (exit_code != 0 || !first_error.empty())
     throw job_failed("DumpFailed",
                      "pg_dump of " + where + " failed (exit code " + std::to_string(exit_code) +
                          ")" + (first_error.empty() ? "" : ": " + first_error),
                      first_error.find("does not exist") != std::string::npos
-                         ? "check spec.database.name / spec.database.user against the container's "
-                           "POSTGRES_DB / POSTGRES_USER (`docker exec " +
-                               plan.database_container.name + " psql -U " + plan.database.user +
-                               " -l` lists the databases)"
-                         : "run the same pg_dump by hand to see the full output: `docker exec " +
-                               plan.database_container.name + " pg_dump -U " + plan.database.user +
-                               " " + plan.database.name + " > /dev/null`");
+                         ? "check the database name and user (" + by_hand + "psql -U " +
+                               plan.database.user + " -l" + (commands.by_hand.empty() ? "" : "`") +
+                               " lists the databases)"
+                         : "run the same pg_dump by hand to see the full output (" + by_hand +
+                               "pg_dump -U " + plan.database.user + " " + plan.database.name +
+                               " > /dev/null" + (commands.by_hand.empty() ? "" : "`") + ")");
   if (!dump.scanner.complete())
-    throw job_failed(
-        "DumpIncomplete",
-        "pg_dump of " + where +
-            " exited 0 but its output is incomplete "
-            "(no \"dump complete\" trailer)",
-        "check the database container's logs: `docker logs " + plan.database_container.name + "`");
+    throw job_failed("DumpIncomplete",
+                     "pg_dump of " + where +
+                         " exited 0 but its output is incomplete (no \"dump complete\" trailer)",
+                     "check the database server's log");
   if (transport == postgres::Transport::lz4) lz4.finish();
   dump.file = writer.finish();
   return dump;
@@ -119,21 +116,24 @@ DatabaseDump dump_database(const docker::Client& docker, const BackupPlan& plan,
 
 // pg_dump 16 and later compress with LZ4 in the container, so a third of the bytes cross the
 // exec stream; an older pg_dump, or one built without LZ4, sends plain SQL.
-DatabaseDump dump_database_with_fallback(const docker::Client& docker, const BackupPlan& plan,
+DatabaseDump dump_database_with_fallback(const DatabaseCommands& commands, const BackupPlan& plan,
                                          ProgressCounter& progress) {
   std::string version;
-  docker.exec(
-      plan.database_container.id, {{"pg_dump", "--version"}, {}, {}},
-      [&](std::string_view bytes) { version.append(bytes); }, [](std::string_view) {});
-  const auto transport = postgres::transport_for(postgres::pg_dump_major_version(version));
+  commands.run(
+      {"pg_dump", "--version"}, [&](std::string_view bytes) { version.append(bytes); },
+      [](std::string_view) {});
+  // Beside the runner there is no exec stream to spare: LZ4 would only cost CPU.
+  const auto transport = commands.through_exec_stream
+                             ? postgres::transport_for(postgres::pg_dump_major_version(version))
+                             : postgres::Transport::plain;
   spdlog::debug("{}; output crosses the exec stream as {}", version.substr(0, version.find('\n')),
                 transport == postgres::Transport::lz4 ? "LZ4" : "plain SQL");
   try {
-    return dump_database(docker, plan, transport, progress);
+    return dump_database(commands, plan, transport, progress);
   } catch (const Error& error) {
     if (error.reason() != kLz4Unsupported) throw;
     spdlog::info("pg_dump has no LZ4 support; dumping as plain SQL");
-    return dump_database(docker, plan, postgres::Transport::plain, progress);
+    return dump_database(commands, plan, postgres::Transport::plain, progress);
   }
 }
 
@@ -188,6 +188,11 @@ status::Artifact to_artifact(const std::string& kind, const archive::WrittenFile
 }  // namespace
 
 WrittenBackupSet write_backup_set(const BackupPlan& plan, const docker::Client& docker) {
+  return write_backup_set(plan, commands_in_container(docker, plan.database_container), &docker);
+}
+
+WrittenBackupSet write_backup_set(const BackupPlan& plan, const DatabaseCommands& commands,
+                                  const docker::Client* docker) {
   std::error_code directory_error;
   std::filesystem::create_directories(plan.output_directory, directory_error);
   if (directory_error)
@@ -206,10 +211,10 @@ WrittenBackupSet write_backup_set(const BackupPlan& plan, const docker::Client& 
   std::future<MediaResult> media;
   if (!plan.media_volume.empty())
     media = std::async(std::launch::async,
-                       [&] { return archive_media(docker, plan, media_pipe, media_progress); });
+                       [&] { return archive_media(*docker, plan, media_pipe, media_progress); });
   DatabaseDump dump;
   try {
-    dump = dump_database_with_fallback(docker, plan, database_progress);
+    dump = dump_database_with_fallback(commands, plan, database_progress);
   } catch (...) {
     if (media.valid()) {
       media_pipe.cancel(
@@ -275,8 +280,57 @@ std::vector<status::Artifact> backup_set_artifacts(const WrittenBackupSet& set,
   return artifacts;
 }
 
+namespace {
+
+// Direct mode: no Docker. The server is checked with libpqxx before anything is written, and
+// pg_dump of the runner's image reads the password from a private pgpass file.
+void run_direct_backup(const manifest::Manifest& manifest, status::StatusReporter& status) {
+  const manifest::PostgresTarget& target = *manifest.backup.target.postgres;
+  if (manifest.backup.media.enabled)
+    throw invalid_input("DirectMediaNotAvailable",
+                        "spec.media with spec.target.postgres: this build backs up the database "
+                        "only in direct mode",
+                        "set spec.media.enabled: false for now");
+  const postgres::ConnectionSettings settings{
+      target.host, target.port,    target.database,
+      target.user, target.sslmode, {target.password_env, target.password_file}};
+  const std::string password = postgres::resolve_password(
+      settings.password_from, [](const std::string& name) -> std::optional<std::string> {
+        const char* value = std::getenv(name.c_str());
+        return value ? std::optional<std::string>(value) : std::nullopt;
+      });
+  const std::string server = target.host + ":" + std::to_string(target.port);
+  const postgres::ServerInfo info = postgres::probe_server(settings, password);
+  std::string version;
+  run_process(
+      {{"pg_dump", "--version"}, {}, false}, [&](std::string_view bytes) { version.append(bytes); },
+      [](std::string_view) {});
+  postgres::require_client_not_older(postgres::client_major_version(version), info, "pg_dump");
+
+  const postgres::PgpassFile pgpass(settings, password);
+  const DatabaseCommands commands =
+      commands_beside_runner(postgres::client_environment(settings, pgpass.path()), server);
+  Discovered found;
+  found.database_container.name = server;
+  found.database = {target.database, target.user};
+  const BackupPlan plan = plan_backup(manifest, found, Clock::now());
+  spdlog::info("backing up database {} from server {} (PostgreSQL {})", plan.database.name, server,
+               info.version);
+  const WrittenBackupSet set = write_backup_set(plan, commands, nullptr);
+  status.update([&](status::JobStatus& job) {
+    for (auto& artifact : backup_set_artifacts(set, "")) job.artifacts.push_back(artifact);
+    job.details["database"] = {{"name", plan.database.name},
+                               {"server", server},
+                               {"serverVersion", set.outcome.server_version},
+                               {"tables", set.outcome.row_counts.size()}};
+  });
+}
+
+}  // namespace
+
 void run_backup(const manifest::Manifest& manifest, const docker::Client& docker,
                 status::StatusReporter& status) {
+  if (manifest.backup.target.postgres) return run_direct_backup(manifest, status);
   const Discovered found = discover(docker, manifest.backup);
   const BackupPlan plan = plan_backup(manifest, found, Clock::now());
   spdlog::info("backing up database {} from container {} (project {}){}", plan.database.name,

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "docker/client.h"
+#include "jobs/database_commands.h"
 #include "jobs/metadata.h"
 #include "jobs/plan.h"
 #include "manifest/manifest.h"
@@ -25,6 +26,10 @@ struct WrittenBackupSet {
 
 // Steps 2-4 for a plan already made; the restore's safety backup runs this too.
 WrittenBackupSet write_backup_set(const BackupPlan& plan, const docker::Client& docker);
+// The same with pg_dump run by COMMANDS; DOCKER (for the media volume) may be null when the plan
+// has no media.
+WrittenBackupSet write_backup_set(const BackupPlan& plan, const DatabaseCommands& commands,
+                                  const docker::Client* docker);
 
 // The set's files as status artifacts; `role` prefixes their kind ("" or "safety-").
 std::vector<status::Artifact> backup_set_artifacts(const WrittenBackupSet& set,

@@ -1,0 +1,32 @@
+// Where pg_dump and psql run for a job: in the database container through the Docker Engine's
+// exec (Compose), or beside the runner as its own child processes, with libpq's environment
+// pointing at the server (direct mode, in a cluster). The backup and restore steps see only this.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/process.h"
+#include "docker/client.h"
+
+namespace hivekeeper::jobs {
+
+struct DatabaseCommands {
+  std::string where;         // for messages: "container beelab-db-1", "server db.svc:5432"
+  std::string by_hand;       // what to type before a command to run it the same way, or ""
+  bool through_exec_stream;  // true: output crosses the engine's exec stream (worth compressing)
+  std::function<int(const std::vector<std::string>& argv, const OutputSink& on_stdout,
+                    const OutputSink& on_stderr)>
+      run;
+};
+
+DatabaseCommands commands_in_container(const docker::Client& docker,
+                                       const docker::Container& container);
+
+// ENV: libpq's variables (PGHOST, PGPASSFILE, ...), added to the runner's environment.
+DatabaseCommands commands_beside_runner(const std::map<std::string, std::string>& env,
+                                        const std::string& server);
+
+}  // namespace hivekeeper::jobs

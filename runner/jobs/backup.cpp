@@ -92,18 +92,23 @@ DatabaseDump dump_database(const DatabaseCommands& commands, const BackupPlan& p
     start = end + 1;
   }
   const std::string where = "database " + plan.database.name + " in " + commands.where;
-  const std::string by_hand = commands.by_hand.empty() ? "run" : "`" + commands.by_hand;
+  const bool in_container = !commands.by_hand.empty();
+  const auto by_hand = [&](const std::string& command) {
+    return in_container ? "`" + commands.by_hand + command + "`" : "`" + command + "` beside it";
+  };
   if (exit_code != 0 || !first_error.empty())
-    throw job_failed("DumpFailed",
-                     "pg_dump of " + where + " failed (exit code " + std::to_string(exit_code) +
-                         ")" + (first_error.empty() ? "" : ": " + first_error),
-                     first_error.find("does not exist") != std::string::npos
-                         ? "check the database name and user (" + by_hand + "psql -U " +
-                               plan.database.user + " -l" + (commands.by_hand.empty() ? "" : "`") +
-                               " lists the databases)"
-                         : "run the same pg_dump by hand to see the full output (" + by_hand +
-                               "pg_dump -U " + plan.database.user + " " + plan.database.name +
-                               " > /dev/null" + (commands.by_hand.empty() ? "" : "`") + ")");
+    throw job_failed(
+        "DumpFailed",
+        "pg_dump of " + where + " failed (exit code " + std::to_string(exit_code) + ")" +
+            (first_error.empty() ? "" : ": " + first_error),
+        first_error.find("does not exist") != std::string::npos
+            ? std::string("check spec.database.name / spec.database.user") +
+                  (in_container ? " against the container's POSTGRES_DB / POSTGRES_USER"
+                                : " (spec.target.postgres)") +
+                  " (" + by_hand("psql -U " + plan.database.user + " -l") + " lists the databases)"
+            : "run the same pg_dump by hand to see the full output: " +
+                  by_hand("pg_dump -U " + plan.database.user + " " + plan.database.name +
+                          " > /dev/null"));
   if (!dump.scanner.complete())
     throw job_failed("DumpIncomplete",
                      "pg_dump of " + where +

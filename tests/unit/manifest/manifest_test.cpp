@@ -158,7 +158,8 @@ TEST(ParseManifest, SchemaErrorHasMessageDetailsAndHint) {
 TEST(ParseManifest, UnknownFieldFarFromAnyKnownOneListsTheKnownFields) {
   EXPECT_THAT(
       field_errors(with_spec("  media:\n    compress: true\n")),
-      ElementsAre("spec.media.compress: unknown field; known fields: enabled, path, volume (line 8)"));
+      ElementsAre(
+          "spec.media.compress: unknown field; known fields: enabled, path, volume (line 8)"));
 }
 
 TEST(ParseManifest, MissingRequiredFieldPointsAtItsParent) {

@@ -183,7 +183,7 @@ report() {
   cat <<EOF
 ### Backup benchmark: DB ${BENCH_DB_MB} MB, media ${BENCH_MEDIA_MB} MB, ${BENCH_RUNS} run(s)
 
-- $(date -u +%Y-%m-%dT%H:%M:%SZ); host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $( . /etc/os-release; echo "$PRETTY_NAME"); Docker engine $(docker version --format '{{.Server.Version}}'), $(docker compose version --short 2>/dev/null | sed 's/^/Compose /'); runner: $RUNNER_VERSION ($(docker image inspect --format '{{.Id}}' "${HIVEKEEPER_IMAGE:-hivekeeper:latest}" | cut -c8-19))
+- $(machine_line)
 - database: plain \`pg_dump app\` = $DUMP_BYTES bytes ($(mb "$DUMP_BYTES") MB; $(mb "$DB_ON_DISK") MB on disk; $ACC_ROWS accounts, $HIST_ROWS history, $DOC_ROWS documents rows); generated in $DB_GEN_S s; \`pg_dump > /dev/null\`-like read (\`| wc -c\`, first read): $PLAIN_DUMP_S s
 - media: $MEDIA_FILES files in $MEDIA_DIRS folders, $MEDIA_BYTES bytes ($(mb "$MEDIA_BYTES") MB: $N_SMALL SVG-like files, $N_LARGE random 1-2 MiB PNG/JPEG); generated in $MEDIA_GEN_S s
 - \`docker compose run --rm backup-job version\` (container start and removal alone): $RUN_NOOP_S s
@@ -232,7 +232,5 @@ EOF
   grep -v '^ *$' "$S/last-full/runner.log"
   echo '```'
 }
-REPORT=$(report)
-printf '%s\n' "$REPORT"
-[[ -n ${BENCH_OUT:-} ]] && printf '%s\n' "$REPORT" >>"$BENCH_OUT"
+print_report "$(report)"
 exit 0

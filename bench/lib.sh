@@ -368,6 +368,13 @@ measure() {
 }
 
 # report helpers
+machine_line() { # the date and the machine, for a report's first bullet
+  echo "$(date -u +%Y-%m-%dT%H:%M:%SZ); host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $( . /etc/os-release; echo "$PRETTY_NAME"); Docker engine $(docker version --format '{{.Server.Version}}'), $(docker compose version --short 2>/dev/null | sed 's/^/Compose /'); runner: $RUNNER_VERSION ($(docker image inspect --format '{{.Id}}' "${HIVEKEEPER_IMAGE:-hivekeeper:latest}" | cut -c8-19))"
+}
+print_report() { # TEXT: to standard output, and appended to BENCH_OUT when set
+  printf '%s\n' "$1"
+  if [[ -n ${BENCH_OUT:-} ]]; then printf '%s\n' "$1" >>"$BENCH_OUT"; fi
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == "<=") ? (v <= t) : (v < t); print ok ? "met" : "MISSED" }'; }
 rss_list() { local out="" v; for v in $1; do out+="${out:+, }$(mib "$v")"; done; echo "$out"; }

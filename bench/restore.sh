@@ -102,7 +102,7 @@ report() {
   cat <<EOF
 ### Restore benchmark: DB ${BENCH_DB_MB} MB, ${BENCH_RUNS} run(s)
 
-- $(date -u +%Y-%m-%dT%H:%M:%SZ); host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $( . /etc/os-release; echo "$PRETTY_NAME"); Docker engine $(docker version --format '{{.Server.Version}}'), $(docker compose version --short 2>/dev/null | sed 's/^/Compose /'); runner: $RUNNER_VERSION ($(docker image inspect --format '{{.Id}}' "${HIVEKEEPER_IMAGE:-hivekeeper:latest}" | cut -c8-19))
+- $(machine_line)
 - database: plain \`pg_dump app\` = $DUMP_BYTES bytes ($(mb "$DUMP_BYTES") MB; $ACC_ROWS accounts, $HIST_ROWS history, $DOC_ROWS documents rows); restored file $DUMP_FILE, $(mb "$(fsize "$S/hk/$DUMP_FILE")") MB (made by \`backup prod\`, restored by both)
 - each run into a fresh database; checked after each: every table's row count equals the backup's metadata
 - \`docker compose run --rm restore-job version\` (container start and removal alone): $RUN_NOOP_S s
@@ -138,7 +138,5 @@ EOF
   grep -v '^ *$' "$LAST_HK_LOG"
   echo '```'
 }
-REPORT=$(report)
-printf '%s\n' "$REPORT"
-[[ -n ${BENCH_OUT:-} ]] && printf '%s\n' "$REPORT" >>"$BENCH_OUT"
+print_report "$(report)"
 exit 0

@@ -99,6 +99,15 @@ seed_media() {
     touch -h -d "2025-12-17 03:15:00" /m/glyphs/g1.svg /m/uploads/empty.txt /m/uploads/link.svg'
 }
 
+# The app running with the demo's data and media, and one `backup prod --media` of it.
+start_app_with_a_backup() {
+  start_app
+  seed_database
+  seed_media
+  run_job backup prod --media
+  assert_eq 0 "$(job_exit)" "exit code of the backup"
+}
+
 # Runs the backup-job service (JOB_SERVICE) with ARGS; records stdout, stderr and the exit code
 # in $WORK. Options for `docker compose run` itself go in the array JOB_RUN_OPTIONS.
 JOB_RUN_OPTIONS=()

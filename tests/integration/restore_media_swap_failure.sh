@@ -26,11 +26,7 @@ cleanup() { # the volume cannot be removed while it holds an immutable file
 }
 
 setup_project
-start_app
-seed_database
-seed_media
-run_job backup prod --media
-assert_eq 0 "$(job_exit)" "exit code of the backup"
+start_app_with_a_backup
 original_db=$(database_fingerprint)
 
 # After the backup: a changed row and file, a new top-level folder, and a top-level file under

@@ -4,11 +4,7 @@
 # were, with phase Failed and a message naming the cause.
 source "$(dirname "$0")/lib.sh"
 setup_project
-start_app
-seed_database
-seed_media
-run_job backup prod --media
-assert_eq 0 "$(job_exit)" "exit code of the backup"
+start_app_with_a_backup
 dump=$(find "$BACKUPS" -maxdepth 1 -name '*_prod_db_app_*.sql.gz' -printf '%f\n')
 # Changes after the backup, so a restore that went through would show.
 psql_app -c "UPDATE auth_user SET username = username || '-after'" >/dev/null

@@ -4,12 +4,7 @@
 # restore brings the damaged state back when restored in turn.
 source "$(dirname "$0")/lib.sh"
 setup_project
-start_app
-seed_database
-seed_media
-
-run_job backup prod --media
-assert_eq 0 "$(job_exit)" "exit code of the backup"
+start_app_with_a_backup
 original_db=$(database_fingerprint)
 original_media=$(media_fingerprint_of_volume)
 

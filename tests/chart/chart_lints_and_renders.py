@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+"""The Helm chart charts/hivekeeper lints, renders, and renders what the runner needs.
+
+1. `helm lint` and `helm lint --strict` pass, with the default values and with a restore (media,
+   Argo CD hook) enabled.
+2. Default values: a ConfigMap holding a BackupJob manifest and a CronJob, nothing else (no
+   Secret, no Job). The CronJob: schedule "15 3 * * *", concurrencyPolicy Forbid, the history
+   limits, backoffLimit and activeDeadlineSeconds; its pod as check_pod says.
+3. Restore enabled: also a RestoreJob ConfigMap and a Job named <fullname>-restore-<id>,
+   backoffLimit 0, /media writable, the Argo CD hook annotations when asked for and only then.
+4. Every rendered manifest validates against manifests/schema/<kind>.schema.json (jsonschema,
+   Draft 2020-12) and, with --binary, `hivekeeper validate` accepts it; its paths are the pod's
+   mount paths (password file, /backups, /media).
+5. No password anywhere: no Secret, no env var carrying one, no chart value that could hold one
+   (`--set target.password=...` is refused by values.schema.json).
+6. values.schema.json refuses bad values (helm template fails naming the field), and the
+   templates refuse what the schema cannot say (restore.media without media.enabled).
+7. A long release name still gives names Kubernetes accepts (CronJob <= 52, Job <= 63).
+
+Needs helm: --helm, else the one scripts/fetch-k8s-tools fetches (network on first use).
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import jsonschema
+import yaml
+
+RELEASE = "hk"
+FULLNAME = "hk-hivekeeper"
+RESTORE = ["--set", "restore.enabled=true", "--set", "restore.id=t1", "--set", "media.enabled=true",
+           "--set", "media.claimName=app-media", "--set", "restore.media=latest"]
+ARGOCD = ["--set", "restore.argocd.hook=true"]
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+PASSWORD_FILE = "/var/run/secrets/hivekeeper/password"
+
+failures = []
+
+
+def expect(condition, message):
+    if not condition:
+        failures.append(message)
+    return condition
+
+
+def expect_eq(expected, got, what):
+    return expect(expected == got, f"{what}: expected {expected!r}, got {got!r}")
+
+
+class Chart:
+    def __init__(self, root, helm):
+        self.root = root
+        self.helm = helm
+        self.path = os.path.join(root, "charts/hivekeeper")
+
+    def run(self, *arguments):
+        return subprocess.run([self.helm, *arguments], capture_output=True, text=True)
+
+    def template(self, extra, release=RELEASE):
+        result = self.run("template", release, self.path, *extra)
+        if result.returncode != 0:
+            raise SystemExit(f"helm template {' '.join(extra)} failed:\n{result.stderr}")
+        return result.stdout, [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+
+
+def by_kind(documents):
+    found = {}
+    for document in documents:
+        found.setdefault(document["kind"], []).append(document)
+    return found
+
+
+def check_pod(pod_template, component, config_map, media, media_read_only):
+    """The pod both workloads run: hardened, the runner's arguments, its mounts."""
+    what = f"{component} pod"
+    spec = pod_template["spec"]
+    expect_eq(component, pod_template["metadata"]["labels"].get("app.kubernetes.io/component"),
+              f"{what} component label")
+    expect_eq("Never", spec.get("restartPolicy"), f"{what} restartPolicy")
+    expect_eq(False, spec.get("automountServiceAccountToken"), f"{what} automountServiceAccountToken")
+    pod_security = spec.get("securityContext", {})
+    expect_eq({"runAsNonRoot": True, "runAsUser": 10001, "runAsGroup": 10001, "fsGroup": 10001,
+               "fsGroupChangePolicy": "OnRootMismatch", "seccompProfile": {"type": "RuntimeDefault"}},
+              pod_security, f"{what} securityContext")
+    if not expect_eq(1, len(spec["containers"]), f"{what} containers"):
+        return
+    container = spec["containers"][0]
+    expect("command" not in container, f"{what}: a command replaces the image's ENTRYPOINT")
+    expect_eq(["run", "-f", "/etc/hivekeeper/job.yaml", "--termination-log", "/dev/termination-log"],
+              container.get("args"), f"{what} args")
+    expect(container.get("imagePullPolicy") in ("IfNotPresent", "Always", "Never"), f"{what} imagePullPolicy")
+    expect_eq({"runAsNonRoot": True, "runAsUser": 10001, "runAsGroup": 10001, "readOnlyRootFilesystem": True,
+               "allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]},
+               "seccompProfile": {"type": "RuntimeDefault"}},
+              container.get("securityContext"), f"{what} container securityContext")
+    expect_eq("/dev/termination-log", container.get("terminationMessagePath"), f"{what} terminationMessagePath")
+    expect_eq("FallbackToLogsOnError", container.get("terminationMessagePolicy"),
+              f"{what} terminationMessagePolicy")
+    resources = container.get("resources", {})
+    expect(resources.get("requests", {}).get("memory") and resources.get("limits", {}).get("memory"),
+           f"{what}: memory request and limit expected, got {resources}")
+    for variable in container.get("env", []):
+        expect("value" not in variable or "PASSWORD" not in variable["name"].upper(),
+               f"{what}: env {variable['name']} carries a password")
+
+    volumes = {volume["name"]: volume for volume in spec.get("volumes", [])}
+    mounts = {mount["mountPath"]: mount for mount in container.get("volumeMounts", [])}
+    expected_paths = {"/etc/hivekeeper", "/var/run/secrets/hivekeeper", "/backups", "/tmp"} | (
+        {"/media"} if media else set())
+    expect_eq(sorted(expected_paths), sorted(mounts), f"{what} mount paths")
+
+    def volume_at(path):
+        mount = mounts.get(path)
+        return (mount, volumes.get(mount["name"], {})) if mount else ({}, {})
+
+    mount, volume = volume_at("/etc/hivekeeper")
+    expect_eq(True, mount.get("readOnly"), f"{what} /etc/hivekeeper readOnly")
+    expect_eq({"name": config_map}, volume.get("configMap"), f"{what} manifest ConfigMap")
+    mount, volume = volume_at("/var/run/secrets/hivekeeper")
+    expect_eq(True, mount.get("readOnly"), f"{what} secret mount readOnly")
+    expect_eq({"secretName": "hivekeeper-postgres", "defaultMode": 0o400,
+               "items": [{"key": "password", "path": "password"}]},
+              volume.get("secret"), f"{what} password Secret volume")
+    mount, volume = volume_at("/backups")
+    expect(not mount.get("readOnly"), f"{what}: /backups must be writable")
+    expect_eq({"claimName": "hivekeeper-backups"}, volume.get("persistentVolumeClaim"), f"{what} backups claim")
+    mount, volume = volume_at("/tmp")
+    expect("emptyDir" in volume, f"{what}: /tmp must be an emptyDir, got {volume}")
+    expect(not mount.get("readOnly"), f"{what}: /tmp must be writable")
+    if media:
+        mount, volume = volume_at("/media")
+        expect_eq(media_read_only, bool(mount.get("readOnly")), f"{what} /media readOnly")
+        expect_eq({"claimName": "app-media", "readOnly": media_read_only}, volume.get("persistentVolumeClaim"),
+                  f"{what} media claim")
+
+
+def check_manifest(root, binary, config_map, kind, name):
+    """The manifest in a ConfigMap: the runner's schema and validator accept it."""
+    text = config_map["data"]["job.yaml"]
+    manifest = yaml.safe_load(text)
+    with open(os.path.join(root, f"manifests/schema/{kind.lower()}.schema.json")) as f:
+        schema = json.load(f)
+    for error in jsonschema.Draft202012Validator(schema).iter_errors(manifest):
+        failures.append(f"{kind} in ConfigMap {config_map['metadata']['name']}: "
+                        f"{'.'.join(map(str, error.absolute_path))}: {error.message}")
+    expect_eq(kind, manifest.get("kind"), "manifest kind")
+    expect_eq(name, manifest.get("metadata", {}).get("name"), f"{kind} metadata.name")
+    if binary:
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:
+            f.write(text)
+            f.flush()
+            result = subprocess.run([binary, "validate", "-f", f.name], capture_output=True, text=True)
+        expect(result.returncode == 0, f"hivekeeper validate refuses the rendered {kind}: {result.stderr}")
+    return manifest
+
+
+def check_defaults(chart, binary):
+    text, documents = chart.template([])
+    kinds = by_kind(documents)
+    expect_eq(["ConfigMap", "CronJob"], sorted(kinds), "kinds rendered with default values")
+    cron = kinds["CronJob"][0]
+    expect_eq(f"{FULLNAME}-backup", cron["metadata"]["name"], "CronJob name")
+    spec = cron["spec"]
+    for field, value in [("schedule", "15 3 * * *"), ("concurrencyPolicy", "Forbid"), ("suspend", False),
+                         ("successfulJobsHistoryLimit", 3), ("failedJobsHistoryLimit", 3)]:
+        expect_eq(value, spec.get(field), f"CronJob {field}")
+    job = spec["jobTemplate"]["spec"]
+    expect_eq(1, job.get("backoffLimit"), "CronJob backoffLimit")
+    expect_eq(3600, job.get("activeDeadlineSeconds"), "CronJob activeDeadlineSeconds")
+    check_pod(job["template"], "backup", f"{FULLNAME}-backup", media=False, media_read_only=True)
+    manifest = check_manifest(chart.root, binary, kinds["ConfigMap"][0], "BackupJob", f"{FULLNAME}-backup")
+    expect_eq({"host": "postgres", "port": 5432, "database": "app", "user": "app", "sslmode": "prefer",
+               "passwordFrom": {"file": PASSWORD_FILE}},
+              manifest["spec"]["target"].get("postgres"), "BackupJob spec.target.postgres")
+    expect_eq({"directory": "/backups", "prefix": RELEASE}, manifest["spec"].get("output"),
+              "BackupJob spec.output (prefix defaults to the release name)")
+    expect("media" not in manifest["spec"], "BackupJob spec.media without media.enabled")
+    return text
+
+
+def check_restore(chart, binary):
+    text, documents = chart.template(RESTORE + ARGOCD)
+    kinds = by_kind(documents)
+    expect_eq(["ConfigMap", "CronJob", "Job"], sorted(kinds), "kinds rendered with a restore")
+    config_maps = {config_map["metadata"]["name"]: config_map for config_map in kinds.get("ConfigMap", [])}
+    restore_name = f"{FULLNAME}-restore-t1"
+    expect_eq(sorted([f"{FULLNAME}-backup", restore_name]), sorted(config_maps), "ConfigMaps with a restore")
+    cron = kinds["CronJob"][0]
+    check_pod(cron["spec"]["jobTemplate"]["spec"]["template"], "backup", f"{FULLNAME}-backup",
+              media=True, media_read_only=True)
+    backup = check_manifest(chart.root, binary, config_maps[f"{FULLNAME}-backup"], "BackupJob", f"{FULLNAME}-backup")
+    expect_eq({"enabled": True, "path": "/media"}, backup["spec"].get("media"), "BackupJob spec.media")
+
+    job = kinds["Job"][0]
+    expect_eq(restore_name, job["metadata"]["name"], "restore Job name")
+    expect_eq(0, job["spec"].get("backoffLimit"), "restore Job backoffLimit")
+    hook = {"argocd.argoproj.io/hook": "Sync", "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation"}
+    expect_eq(hook, job["metadata"].get("annotations"), "restore Job Argo CD annotations")
+    expect_eq(dict(hook, **{"argocd.argoproj.io/sync-wave": "-1"}),
+              config_maps[restore_name]["metadata"].get("annotations"),
+              "restore ConfigMap Argo CD annotations (created before the Job)")
+    check_pod(job["spec"]["template"], "restore", restore_name, media=True, media_read_only=False)
+    restore = check_manifest(chart.root, binary, config_maps[restore_name], "RestoreJob", restore_name)
+    spec = restore["spec"]
+    expect_eq({"directory": "/backups", "prefix": RELEASE, "database": "latest", "media": "latest"},
+              spec.get("source"), "RestoreJob spec.source")
+    expect_eq({"path": "/media"}, spec.get("media"), "RestoreJob spec.media")
+    expect_eq(PASSWORD_FILE, spec["target"]["postgres"]["passwordFrom"].get("file"), "RestoreJob password file")
+    for field, value in [("reset", False), ("safetyBackup", True), ("terminateConnections", False),
+                         ("lockTimeoutSeconds", 60)]:
+        expect_eq(value, spec.get(field), f"RestoreJob spec.{field}")
+    expect("quiesce" not in spec, "RestoreJob spec.quiesce is Docker-only")
+
+    # Without the hook: a plain Job, and no media in the RestoreJob's source when restore.media is "".
+    _, documents = chart.template(RESTORE[:-2] + ["--set", "restore.reset=true"])
+    kinds = by_kind(documents)
+    expect("annotations" not in kinds["Job"][0]["metadata"], "restore Job annotations without argocd.hook")
+    restore_map = [c for c in kinds["ConfigMap"] if c["metadata"]["name"] == restore_name][0]
+    spec = check_manifest(chart.root, binary, restore_map, "RestoreJob", restore_name)["spec"]
+    expect("media" not in spec["source"], f"RestoreJob spec.source.media with restore.media \"\": {spec['source']}")
+    expect_eq(True, spec.get("reset"), "RestoreJob spec.reset")
+    return text
+
+
+def check_no_password(chart, texts):
+    for text in texts:
+        expect("kind: Secret" not in text, "the chart renders a Secret")
+        expect("PGPASSWORD" not in text, "the chart renders PGPASSWORD")
+    result = chart.run("template", RELEASE, chart.path, "--set", "target.password=canary-7f3a")
+    expect(result.returncode != 0 and "canary-7f3a" not in result.stdout,
+           "values.schema.json accepts target.password, a place for a password in values")
+
+
+def check_refusals(chart):
+    cases = [
+        (["--set", "environment=staging"], "environment"),
+        (["--set", "spec.media=true"], "Additional property spec is not allowed"),
+        (["--set", "securityContext.runAsUser=0"], "securityContext.runAsUser"),
+        (["--set", "target.port=70000"], "target.port"),
+        (["--set", "logFormat=xml"], "logFormat"),
+        (["--set", "media.enabled=true"], "media.claimName"),
+        (["--set", "restore.enabled=true"], "restore.id"),
+        (["--set", "restore.enabled=true", "--set", "restore.id=Restore_1"], "restore.id"),
+        (["--set", "restore.enabled=true", "--set", "restore.id=r1", "--set", "restore.media=latest"],
+         "restore.media needs media.enabled"),
+        (["--set", "prefix=-bad"], "prefix"),
+    ]
+    for extra, needle in cases:
+        result = chart.run("template", RELEASE, chart.path, *extra)
+        expect(result.returncode != 0 and needle in result.stderr,
+               f"helm template {' '.join(extra)}: expected a failure naming {needle!r}, "
+               f"got exit {result.returncode}: {result.stderr.strip()[:400]}")
+
+
+def check_long_names(chart):
+    release = "a-rather-long-release-name-for-a-django-app-in-prod"
+    _, documents = chart.template(RESTORE + ["--set", "restore.id=abcdefghij0123456789"], release=release)
+    for document in documents:
+        name = document["metadata"]["name"]
+        limit = 52 if document["kind"] == "CronJob" else 63
+        expect(len(name) <= limit and DNS_LABEL.match(name),
+               f"{document['kind']} {name}: not a name Kubernetes accepts (max {limit})")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "../.."))
+    parser.add_argument("--helm", help="helm 3 binary (default: scripts/fetch-k8s-tools fetches one)")
+    parser.add_argument("--binary", help="the hivekeeper binary, to validate the rendered manifests")
+    args = parser.parse_args()
+    root = os.path.abspath(args.root)
+    helm = args.helm
+    if not helm:
+        fetched = subprocess.run([sys.executable, os.path.join(root, "scripts/fetch-k8s-tools")],
+                                 stdout=subprocess.PIPE, text=True)
+        if fetched.returncode != 0:
+            print("chart_lints_and_renders: cannot fetch helm (scripts/fetch-k8s-tools failed)", file=sys.stderr)
+            return 1
+        helm = os.path.join(fetched.stdout.strip().splitlines()[-1], "helm")
+    chart = Chart(root, helm)
+
+    for extra in ([], RESTORE + ARGOCD):
+        for strict in ([], ["--strict"]):
+            result = chart.run("lint", chart.path, *strict, *extra)
+            expect(result.returncode == 0,
+                   f"helm lint {' '.join(strict + extra)}:\n{result.stdout}{result.stderr}")
+    texts = [check_defaults(chart, args.binary), check_restore(chart, args.binary)]
+    check_no_password(chart, texts)
+    check_refusals(chart)
+    check_long_names(chart)
+
+    for failure in failures:
+        print(f"FAIL: {failure}", file=sys.stderr)
+    if failures:
+        return 1
+    print("chart_lints_and_renders: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

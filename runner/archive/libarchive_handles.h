@@ -1,5 +1,5 @@
-// What every libarchive user here needs: owning handles, and the read callback that feeds a
-// reader from a BytePipe (a tar stream arriving from the Docker engine).
+// What every libarchive user here needs: owning handles, and the callbacks that connect readers
+// and writers to a BytePipe (a tar stream to or from the Docker engine, or between threads).
 #pragma once
 
 #include <archive.h>
@@ -24,6 +24,12 @@ inline la_ssize_t read_from_pipe(struct archive*, void* context, const void** bu
   const std::string& chunk = static_cast<BytePipe*>(context)->pop();
   *buffer = chunk.data();
   return static_cast<la_ssize_t>(chunk.size());
+}
+
+// archive_write_open2 callback; CONTEXT is the BytePipe.
+inline la_ssize_t push_to_pipe(struct archive*, void* context, const void* buffer, size_t length) {
+  static_cast<BytePipe*>(context)->push(std::string_view(static_cast<const char*>(buffer), length));
+  return static_cast<la_ssize_t>(length);
 }
 
 }  // namespace hivekeeper::archive

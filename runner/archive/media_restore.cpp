@@ -80,11 +80,6 @@ std::string strip(const std::string& path, const std::string& top_folder) {
   return path.substr(top_folder.size() + 1);
 }
 
-la_ssize_t push_to_pipe(struct archive*, void* context, const void* buffer, size_t length) {
-  static_cast<BytePipe*>(context)->push(std::string_view(static_cast<const char*>(buffer), length));
-  return static_cast<la_ssize_t>(length);
-}
-
 }  // namespace
 
 std::string normalize_entry_path(std::string_view raw) {
@@ -100,6 +95,12 @@ std::string entry_problem(std::string_view raw_path, unsigned filetype, std::str
                           std::string_view hardlink) {
   if (raw_path.starts_with('/')) return "has an absolute path";
   if (has_parent_component(raw_path)) return "has a .. component";
+  if (!hardlink.empty()) {
+    // A hard link has its target's type; tar readers report none (0) for it.
+    if (hardlink.starts_with('/') || has_parent_component(hardlink))
+      return "is a hard link pointing outside the volume (-> " + std::string(hardlink) + ")";
+    return "";
+  }
   switch (filetype) {
     case S_IFREG:
     case S_IFDIR:
@@ -114,8 +115,6 @@ std::string entry_problem(std::string_view raw_path, unsigned filetype, std::str
     default:
       return "is a special file (FIFO or socket)";
   }
-  if (!hardlink.empty() && (hardlink.starts_with('/') || has_parent_component(hardlink)))
-    return "is a hard link pointing outside the volume (-> " + std::string(hardlink) + ")";
   return "";
 }
 

@@ -101,6 +101,9 @@ const std::vector<OptionSpec> kOptions = {
     {"--status-file", "", "PATH", kJobCommands,
      "where to write the status JSON (default <output>/status/<name>.json)",
      [](Invocation& in, const std::string& value) { in.status_file = value; }},
+    {"--termination-log", "", "PATH", kJobCommands,
+     "also write the final status there, compact (Kubernetes: /dev/termination-log)",
+     [](Invocation& in, const std::string& value) { in.termination_log = value; }},
     {"--log-format", "", "text|json", kAllCommands, "log format on stderr (default text)",
      [](Invocation& in, const std::string& value) {
        if (value != "text" && value != "json")

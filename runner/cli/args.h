@@ -14,8 +14,9 @@ struct Invocation {
   std::string command;                // run, backup, validate, version, help
   std::vector<std::string> operands;  // backup: the environment; restore: it and FILE
   bool help = false;
-  std::string manifest_path;  // -f
-  std::string status_file;    // --status-file
+  std::string manifest_path;    // -f
+  std::string status_file;      // --status-file
+  std::string termination_log;  // --termination-log
   LogFormat log_format = LogFormat::text;
   bool verbose = false;
   // backup's and restore's shortcuts for spec fields

@@ -2,8 +2,11 @@
 
 #include <sys/resource.h>
 
+#include <cerrno>
 #include <clocale>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -80,14 +83,28 @@ void mark_failed(status::JobStatus& job, const std::string& reason, const std::s
   status::set_condition(job.conditions, {"Failed", "True", reason, message, now});
 }
 
+// The container's termination message (Kubernetes shows it in the pod's status). A plain write:
+// the path is a file the kubelet bind-mounts, which cannot be replaced by a rename.
+void write_termination_log(const std::string& path, const nlohmann::json& manifest_document,
+                           const status::JobStatus& job) {
+  if (path.empty()) return;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << status::termination_message(manifest_document, job);
+  out.flush();
+  if (!out)
+    spdlog::warn("could not write the termination message to {}: {}", path, std::strerror(errno));
+}
+
 int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
   auto status = std::make_shared<status::StatusReporter>(status_path_for(invocation, manifest),
                                                          manifest.document);
   install_interrupt_handling(
-      [status, kind = manifest.kind, name = manifest.name](const std::string& signal) {
+      [status, document = manifest.document, kind = manifest.kind, name = manifest.name,
+       termination_log = invocation.termination_log](const std::string& signal) {
         const std::string message = "interrupted by " + signal + "; partial files were removed";
         spdlog::error("{}", message);
         status->update([&](status::JobStatus& job) { mark_failed(job, "Interrupted", message); });
+        write_termination_log(termination_log, document, status->snapshot());
         std::cout << status::summary_line(kind, name, status->snapshot()) << std::endl;
       });
 
@@ -103,12 +120,6 @@ int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
   try {
     const manifest::TargetSpec& target =
         manifest.is_restore() ? manifest.restore.target : manifest.backup.target;
-    if (target.postgres && manifest.is_restore())
-      throw invalid_input(
-          "DirectModeNotAvailable",
-          "spec.target.postgres (direct mode) restores are accepted by the schema but "
-          "this build cannot run them yet",
-          "use the Docker target (spec.target.project / databaseService) for now");
     docker::Client docker(docker::Client::socket_path_from_environment());
     status->update([&](status::JobStatus& job) {
       job.phase = status::Phase::Running;
@@ -158,6 +169,7 @@ int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
   status->update([&](status::JobStatus& job) { job.details["peakMemoryBytes"] = peak_rss; });
   spdlog::info("peak memory {:.1f} MiB; status written to {}",
                static_cast<double>(peak_rss) / (1 << 20), status->path().string());
+  write_termination_log(invocation.termination_log, manifest.document, status->snapshot());
   std::cout << status::summary_line(manifest.kind, manifest.name, status->snapshot()) << std::endl;
   return exit_code;
 }

@@ -137,7 +137,7 @@ void Process::read_output() {
   while (open_streams > 0) {
     if (::poll(streams.data(), streams.size(), -1) < 0) {
       if (errno == EINTR) continue;
-      return;
+      break;
     }
     for (std::size_t i = 0; i < streams.size(); ++i) {
       if (streams[i].fd < 0 || streams[i].revents == 0) continue;
@@ -156,6 +156,7 @@ void Process::read_output() {
       }
     }
   }
+  output_ended_ = true;
 }
 
 void Process::write(std::string_view bytes) {

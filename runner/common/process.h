@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <string>
@@ -36,6 +37,8 @@ class Process {
   // stopped reading (as an exec session does).
   void write(std::string_view bytes);
   void close_input();
+  // True once the child closed both its output streams (it exited, as a rule).
+  bool output_ended() const { return output_ended_; }
   // Waits for the child to exit and its output to be read; returns its exit code (128 + signal
   // number when a signal ended it).
   int wait();
@@ -51,6 +54,7 @@ class Process {
   OutputSink on_stdout_;
   OutputSink on_stderr_;
   std::thread reader_;
+  std::atomic<bool> output_ended_ = false;
   int exit_code_ = -1;
 };
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
@@ -14,14 +15,15 @@
 #include "archive/gzip_writer.h"
 #include "archive/lz4_decoder.h"
 #include "archive/media_archive.h"
+#include "archive/media_directory.h"
 #include "archive/sha256.h"
 #include "common/error.h"
 #include "common/interrupt.h"
+#include "jobs/direct_server.h"
 #include "jobs/discovery.h"
 #include "jobs/metadata.h"
 #include "jobs/plan.h"
 #include "jobs/progress.h"
-#include "postgres/connection.h"
 #include "postgres/dump_scanner.h"
 #include "postgres/pg_dump.h"
 
@@ -148,26 +150,16 @@ struct MediaResult {
   archive::MediaArchiveStats stats;
 };
 
-MediaResult archive_media(const docker::Client& docker, const BackupPlan& plan,
-                          archive::BytePipe& pipe, ProgressCounter& progress) {
-  const std::string helper_name =
-      "hivekeeper-media-" + plan.timestamp + "-" + std::to_string(::getpid());
-  const nlohmann::json config = docker::volume_helper_config(
-      plan.database_container.image_id, plan.media_volume, "media-reader", /*read_only=*/true,
-      {"true"}, {{"hivekeeper.io/job", plan.job_name}});
-  // Never started: the engine mounts the volume for the archive request alone.
-  const std::string helper = docker.create_container(helper_name, config);
-  ScopedCleanup remove_helper([&] { docker.remove_container(helper); });
-
+// The media .tgz from a tar stream that PRODUCE pushes into PIPE on another thread.
+MediaResult archive_media(const BackupPlan& plan, archive::BytePipe& pipe,
+                          ProgressCounter& progress,
+                          const std::function<void(archive::BytePipe&)>& produce) {
   MediaResult result;
   result.writer = std::make_unique<archive::ParallelGzipWriter>(
       artifact_path(plan, plan.files.media), plan.compression_level, compression_threads());
-  auto download = std::async(std::launch::async, [&] {
+  auto producer = std::async(std::launch::async, [&] {
     try {
-      docker.download_archive(helper, docker::kHelperVolumeMount, [&](std::string_view bytes) {
-        progress.add(bytes.size());
-        pipe.push(bytes);
-      });
+      produce(pipe);
       pipe.close();
     } catch (...) {
       pipe.fail(std::current_exception());
@@ -177,13 +169,44 @@ MediaResult archive_media(const docker::Client& docker, const BackupPlan& plan,
     result.stats = archive::rewrite_volume_tar(pipe, *result.writer, plan.compression_level);
   } catch (...) {
     pipe.cancel(std::current_exception());
-    download.wait();
+    producer.wait();
     throw;
   }
-  download.get();
+  producer.get();
   progress.finish();
   result.file = result.writer->finish();
   return result;
+}
+
+MediaResult archive_volume(const docker::Client& docker, const BackupPlan& plan,
+                           archive::BytePipe& pipe, ProgressCounter& progress) {
+  const std::string helper_name =
+      "hivekeeper-media-" + plan.timestamp + "-" + std::to_string(::getpid());
+  const nlohmann::json config = docker::volume_helper_config(
+      plan.database_container.image_id, plan.media_volume, "media-reader", /*read_only=*/true,
+      {"true"}, {{"hivekeeper.io/job", plan.job_name}});
+  // Never started: the engine mounts the volume for the archive request alone.
+  const std::string helper = docker.create_container(helper_name, config);
+  ScopedCleanup remove_helper([&] { docker.remove_container(helper); });
+  return archive_media(plan, pipe, progress, [&](archive::BytePipe& out) {
+    docker.download_archive(helper, docker::kHelperVolumeMount, [&](std::string_view bytes) {
+      progress.add(bytes.size());
+      out.push(bytes);
+    });
+  });
+}
+
+MediaResult archive_directory(const BackupPlan& plan, archive::BytePipe& pipe,
+                              ProgressCounter& progress) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(plan.media_directory, error))
+    throw job_failed("MediaDirectoryMissing",
+                     "the media directory " + plan.media_directory.string() + " does not exist",
+                     "check spec.media.path and the volume mount of the media claim");
+  return archive_media(plan, pipe, progress, [&](archive::BytePipe& out) {
+    archive::write_directory_tar(plan.media_directory, "media", out,
+                                 [&](std::size_t bytes) { progress.add(bytes); });
+  });
 }
 
 status::Artifact to_artifact(const std::string& kind, const archive::WrittenFile& file) {
@@ -209,14 +232,17 @@ WrittenBackupSet write_backup_set(const BackupPlan& plan, const DatabaseCommands
   ProgressCounter database_progress("database");
   ProgressCounter media_progress("media");
   std::vector<const ProgressCounter*> counters = {&database_progress};
-  if (!plan.media_volume.empty()) counters.push_back(&media_progress);
+  if (plan.has_media()) counters.push_back(&media_progress);
   std::optional<ProgressReporter> reporter(std::in_place, counters, std::chrono::seconds(5));
 
   archive::BytePipe media_pipe;
   std::future<MediaResult> media;
   if (!plan.media_volume.empty())
     media = std::async(std::launch::async,
-                       [&] { return archive_media(*docker, plan, media_pipe, media_progress); });
+                       [&] { return archive_volume(*docker, plan, media_pipe, media_progress); });
+  else if (!plan.media_directory.empty())
+    media = std::async(std::launch::async,
+                       [&] { return archive_directory(plan, media_pipe, media_progress); });
   DatabaseDump dump;
   try {
     dump = dump_database_with_fallback(commands, plan, database_progress);
@@ -287,48 +313,29 @@ std::vector<status::Artifact> backup_set_artifacts(const WrittenBackupSet& set,
 
 namespace {
 
-// Direct mode: no Docker. The server is checked with libpqxx before anything is written, and
-// pg_dump of the runner's image reads the password from a private pgpass file.
-void run_direct_backup(const manifest::Manifest& manifest, status::StatusReporter& status) {
-  const manifest::PostgresTarget& target = *manifest.backup.target.postgres;
-  if (manifest.backup.media.enabled)
-    throw invalid_input("DirectMediaNotAvailable",
-                        "spec.media with spec.target.postgres: this build backs up the database "
-                        "only in direct mode",
-                        "set spec.media.enabled: false for now");
-  const postgres::ConnectionSettings settings{
-      target.host, target.port,    target.database,
-      target.user, target.sslmode, {target.password_env, target.password_file}};
-  const std::string password = postgres::resolve_password(
-      settings.password_from, [](const std::string& name) -> std::optional<std::string> {
-        const char* value = std::getenv(name.c_str());
-        return value ? std::optional<std::string>(value) : std::nullopt;
-      });
-  const std::string server = target.host + ":" + std::to_string(target.port);
-  const postgres::ServerInfo info = postgres::probe_server(settings, password);
-  std::string version;
-  run_process(
-      {{"pg_dump", "--version"}, {}, false}, [&](std::string_view bytes) { version.append(bytes); },
-      [](std::string_view) {});
-  postgres::require_client_not_older(postgres::client_major_version(version), info, "pg_dump");
-
-  const postgres::PgpassFile pgpass(settings, password);
-  const DatabaseCommands commands =
-      commands_beside_runner(postgres::client_environment(settings, pgpass.path()), server);
-  Discovered found;
-  found.database_container.name = server;
-  found.database = {target.database, target.user};
-  const BackupPlan plan = plan_backup(manifest, found, Clock::now());
-  spdlog::info("backing up database {} from server {} (PostgreSQL {})", plan.database.name, server,
-               info.version);
-  const WrittenBackupSet set = write_backup_set(plan, commands, nullptr);
+// WHERE: ("container", name) or ("server", host:port).
+void report_backup(status::StatusReporter& status, const WrittenBackupSet& set,
+                   const BackupPlan& plan, const std::pair<std::string, std::string>& where) {
   status.update([&](status::JobStatus& job) {
     for (auto& artifact : backup_set_artifacts(set, "")) job.artifacts.push_back(artifact);
     job.details["database"] = {{"name", plan.database.name},
-                               {"server", server},
+                               {where.first, where.second},
                                {"serverVersion", set.outcome.server_version},
                                {"tables", set.outcome.row_counts.size()}};
   });
+}
+
+// Direct mode: no Docker. The server is checked before anything is written (DirectServer),
+// pg_dump runs beside the runner, and the media come from a mounted directory.
+void run_direct_backup(const manifest::Manifest& manifest, status::StatusReporter& status) {
+  const DirectServer server(*manifest.backup.target.postgres);
+  const BackupPlan plan = plan_backup(manifest, server.as_discovered(), Clock::now());
+  spdlog::info(
+      "backing up database {} from server {} (PostgreSQL {}){}", plan.database.name,
+      server.address(), server.info().version,
+      plan.media_directory.empty() ? "" : " and media directory " + plan.media_directory.string());
+  const WrittenBackupSet set = write_backup_set(plan, server.commands(), nullptr);
+  report_backup(status, set, plan, {"server", server.address()});
 }
 
 }  // namespace
@@ -342,13 +349,7 @@ void run_backup(const manifest::Manifest& manifest, const docker::Client& docker
                plan.database_container.name, plan.project.empty() ? "-" : plan.project,
                plan.media_volume.empty() ? "" : " and media volume " + plan.media_volume);
   const WrittenBackupSet set = write_backup_set(plan, docker);
-  status.update([&](status::JobStatus& job) {
-    for (auto& artifact : backup_set_artifacts(set, "")) job.artifacts.push_back(artifact);
-    job.details["database"] = {{"name", plan.database.name},
-                               {"container", plan.database_container.name},
-                               {"serverVersion", set.outcome.server_version},
-                               {"tables", set.outcome.row_counts.size()}};
-  });
+  report_backup(status, set, plan, {"container", plan.database_container.name});
 }
 
 }  // namespace hivekeeper::jobs

@@ -5,13 +5,28 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/process.h"
 #include "docker/client.h"
 
 namespace hivekeeper::jobs {
+
+// A command whose standard input the caller writes while its output streams to sinks: psql
+// loading a dump.
+class AttachedCommand {
+ public:
+  virtual ~AttachedCommand() = default;
+  // Throws Error reason ExecInputRefused once the command stopped reading.
+  virtual void write(std::string_view bytes) = 0;
+  virtual void close_input() = 0;
+  virtual bool output_ended() const = 0;
+  // Waits for the output to end; returns the exit code.
+  virtual int wait() = 0;
+};
 
 struct DatabaseCommands {
   std::string where;         // for messages: "container beelab-db-1", "server db.svc:5432"
@@ -20,6 +35,9 @@ struct DatabaseCommands {
   std::function<int(const std::vector<std::string>& argv, const OutputSink& on_stdout,
                     const OutputSink& on_stderr)>
       run;
+  std::function<std::unique_ptr<AttachedCommand>(const std::vector<std::string>& argv,
+                                                 OutputSink on_stdout, OutputSink on_stderr)>
+      start;
 };
 
 DatabaseCommands commands_in_container(const docker::Client& docker,

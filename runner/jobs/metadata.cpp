@@ -37,11 +37,13 @@ nlohmann::json backup_metadata(const BackupPlan& plan, const BackupOutcome& outc
       {"artifacts", artifacts},
   };
   if (outcome.media_file)
-    metadata["media"] = {{"volume", plan.media_volume},
-                         {"entries", outcome.media_stats.entries},
-                         {"files", outcome.media_stats.files},
-                         {"contentBytes", outcome.media_stats.content_bytes},
-                         {"storedUncompressedBytes", outcome.media_stats.stored_bytes}};
+    metadata["media"] = {
+        {plan.media_volume.empty() ? "directory" : "volume",
+         plan.media_volume.empty() ? plan.media_directory.string() : plan.media_volume},
+        {"entries", outcome.media_stats.entries},
+        {"files", outcome.media_stats.files},
+        {"contentBytes", outcome.media_stats.content_bytes},
+        {"storedUncompressedBytes", outcome.media_stats.stored_bytes}};
   return metadata;
 }
 

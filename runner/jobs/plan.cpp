@@ -32,6 +32,7 @@ BackupPlan plan_backup(const std::string& job_name, const manifest::BackupSpec& 
   plan.dump = spec.dump;
   plan.compression_level = spec.dump.compression_level;
   plan.media_volume = spec.media.enabled ? found.media_volume : "";
+  if (spec.media.enabled && !spec.media.path.empty()) plan.media_directory = spec.media.path;
   plan.output_directory = spec.output.directory;
   plan.start = now;
   plan.timestamp = backup_timestamp(now);

@@ -24,7 +24,9 @@ struct BackupPlan {
   std::vector<std::string> pg_dump_options;
   manifest::DumpSpec dump;  // the job builds pg_dump's argv from it once it knows the transport
   int compression_level = 6;
-  std::string media_volume;  // "" = database only
+  std::string media_volume;               // "" = no volume
+  std::filesystem::path media_directory;  // direct mode: a mounted directory; "" = none
+  bool has_media() const { return !media_volume.empty() || !media_directory.empty(); }
   std::filesystem::path output_directory;
   std::string timestamp;
   BackupFileNames files;

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <functional>
 #include <future>
+#include <memory>
 #include <optional>
 
 #include <spdlog/spdlog.h>
@@ -12,6 +14,7 @@
 #include "common/error.h"
 #include "common/interrupt.h"
 #include "jobs/backup.h"
+#include "jobs/direct_server.h"
 #include "jobs/discovery.h"
 #include "jobs/naming.h"
 #include "jobs/plan.h"
@@ -90,27 +93,34 @@ json row_count_report(const LoadResult& load, const std::optional<SetMetadata>& 
           {"mismatches", mismatches}};
 }
 
-}  // namespace
+// What the restore's steps 1-5 see of the target, whichever mode found it.
+struct RestoreTarget {
+  DatabaseIdentity database;
+  // For the status: ("container", "beelab-db-1") or ("server", "db.svc:5432"); the media's
+  // ("volume", "beelab_media") or ("directory", "/media").
+  std::pair<std::string, std::string> database_where;
+  std::pair<std::string, std::string> media_where;
+  const DatabaseCommands& commands;
+  Discovered discovered;  // for the safety backup's plan
+  std::function<WrittenBackupSet(const BackupPlan&)> write_backup;
+  std::function<std::unique_ptr<MediaReplacement>(const std::string& unique_suffix)> media;
+};
 
-void run_restore(const manifest::Manifest& manifest, const docker::Client& docker,
-                 status::StatusReporter& status) {
-  const manifest::RestoreSpec& spec = manifest.restore;
-  const manifest::BackupSpec backup_spec = backup_spec_for(spec);
+struct RestoreInputs {
+  RestoreSources sources;
+  std::optional<archive::MediaArchiveContents> media;
+};
 
-  // 1. Everything that can refuse the restore comes before anything changes.
-  const Discovered found = discover(docker, backup_spec, /*database_must_run=*/false);
-  const std::string prefix = !spec.source.prefix.empty() ? spec.source.prefix : found.project;
+// Step 1's file half: which files, and are they whole and safe. Nothing is touched yet.
+RestoreInputs check_inputs(const manifest::RestoreSpec& spec, const std::string& prefix,
+                           status::StatusReporter& status) {
   if (prefix.empty() && (spec.source.database == "latest" || spec.source.media == "latest"))
     throw invalid_input("PrefixUnknown",
                         "cannot pick the latest backup: no file name prefix (spec.source.prefix) "
                         "and no Compose project to default to",
                         "set spec.source.prefix (or --prefix), or name the file");
-  const RestoreSources sources = load_sources(spec, prefix);
-  spdlog::info("restoring {} into database {} of container {}{}", sources.database_file.string(),
-               found.database.name, found.database_container.name,
-               sources.media_file
-                   ? " and " + sources.media_file->string() + " into volume " + found.media_volume
-                   : "");
+  RestoreInputs inputs{load_sources(spec, prefix), std::nullopt};
+  const RestoreSources& sources = inputs.sources;
   status.update([&](status::JobStatus& job) {
     job.details["source"] = {
         {"database", sources.database_file.string()},
@@ -121,49 +131,32 @@ void run_restore(const manifest::Manifest& manifest, const docker::Client& docke
   if (sources.database_metadata && !sources.database_metadata->sha256.empty())
     check_sha256(sources.database_file, sources.database_metadata,
                  archive::digest_file(sources.database_file).sha256);
-  std::optional<archive::MediaArchiveContents> media;
   if (sources.media_file) {
     // Hivekeeper's archives (those with metadata) never have a top folder to strip.
-    media = archive::inspect_media_archive(*sources.media_file, !sources.media_metadata);
-    check_sha256(*sources.media_file, sources.media_metadata, media->file.sha256);
-    spdlog::info("media archive checked: {} entries, {}{}", media->entries.size(),
-                 human_bytes(media->content_bytes),
-                 media->stripped_top_folder.empty()
+    inputs.media = archive::inspect_media_archive(*sources.media_file, !sources.media_metadata);
+    check_sha256(*sources.media_file, sources.media_metadata, inputs.media->file.sha256);
+    spdlog::info("media archive checked: {} entries, {}{}", inputs.media->entries.size(),
+                 human_bytes(inputs.media->content_bytes),
+                 inputs.media->stripped_top_folder.empty()
                      ? ""
-                     : ", top folder " + media->stripped_top_folder + "/ stripped");
+                     : ", top folder " + inputs.media->stripped_top_folder + "/ stripped");
   }
+  return inputs;
+}
 
-  // 2. The containers: the database up, the app quiet.
-  const docker::Container database = ensure_database_ready(docker, found.database_container,
-                                                           found.database, kDatabaseStartTimeout);
-  const auto quiesced = services_to_quiesce(docker, found.project, spec.quiesce, database);
-  std::vector<std::string> quiesced_names;
-  ScopedCleanup restart_services([&] {
-    for (const auto& container : quiesced_names) {
-      try {
-        docker.start_container(container);
-        spdlog::info("started {} again", container);
-      } catch (const Error& error) {
-        spdlog::error("could not start {} again: {}; start it with `docker start {}`", container,
-                      error.what(), container);
-      }
-    }
-  });
-  for (const auto& container : quiesced) {
-    spdlog::info("stopping {} for the restore", container.name);
-    docker.stop_container(container.id, spec.quiesce.stop_timeout_seconds);
-    quiesced_names.push_back(container.name);
-  }
-  status.update([&](status::JobStatus& job) { job.details["quiesced"] = quiesced_names; });
+// Steps 3-5, the same in both modes.
+void restore_into(const manifest::Manifest& manifest, const RestoreInputs& inputs,
+                  const RestoreTarget& target, status::StatusReporter& status) {
+  const manifest::RestoreSpec& spec = manifest.restore;
+  const RestoreSources& sources = inputs.sources;
+  const auto& media = inputs.media;
 
   // 3. The safety backup of what is about to be overwritten.
-  Discovered current = found;
-  current.database_container = database;
   if (spec.safety_backup) {
-    const BackupPlan plan =
-        plan_backup(manifest.name, backup_spec, current, Clock::now(), /*pre_restore=*/true);
+    const BackupPlan plan = plan_backup(manifest.name, backup_spec_for(spec), target.discovered,
+                                        Clock::now(), /*pre_restore=*/true);
     spdlog::info("safety backup first: {}", plan.files.database);
-    const WrittenBackupSet set = write_backup_set(plan, docker);
+    const WrittenBackupSet set = target.write_backup(plan);
     status.update([&](status::JobStatus& job) {
       for (auto& artifact : backup_set_artifacts(set, "safety-")) job.artifacts.push_back(artifact);
       job.details["safetyBackup"] = {
@@ -175,10 +168,11 @@ void run_restore(const manifest::Manifest& manifest, const docker::Client& docke
 
   // 4. Load and stage; commit only when both hold.
   const auto sessions =
-      other_sessions(docker, database, found.database, spec.terminate_connections);
+      other_sessions(target.commands, target.database, spec.terminate_connections);
   for (const auto& session : sessions)
     spdlog::warn("another session is connected to {}: pid {} user {} application \"{}\" ({}){}",
-                 found.database.name, session.pid, session.user, session.application, session.state,
+                 target.database.name, session.pid, session.user, session.application,
+                 session.state,
                  spec.terminate_connections ? ""
                                             : "; the restore fails if it holds a lock for "
                                               "longer than lockTimeoutSeconds");
@@ -195,21 +189,20 @@ void run_restore(const manifest::Manifest& manifest, const docker::Client& docke
   postgres::RestoreSqlOptions options;
   options.reset = spec.reset;
   options.lock_timeout_seconds = spec.lock_timeout_seconds;
-  const auto version = query_database(docker, database, found.database,
+  const auto version = query_database(target.commands, target.database,
                                       "SELECT current_setting('server_version_num')");
   options.server_version_num = version.empty() ? 0 : std::stoi(version.front().front());
 
-  std::optional<MediaStaging> staging;
+  std::unique_ptr<MediaReplacement> staging;
   std::future<void> staged;
   if (media) {
-    staging.emplace(docker, database.image_id, found.media_volume,
-                    backup_timestamp(Clock::now()) + "-" + std::to_string(::getpid()));
+    staging = target.media(backup_timestamp(Clock::now()) + "-" + std::to_string(::getpid()));
     staged = std::async(std::launch::async, [&] { staging->stage(*sources.media_file, *media); });
   }
   const auto wait_for_staging = [&] {
     if (staged.valid()) staged.wait();
   };
-  DatabaseLoad load(docker, database, found.database, options);
+  DatabaseLoad load(target.commands, target.database, options);
   LoadResult loaded;
   try {
     loaded =
@@ -242,15 +235,15 @@ void run_restore(const manifest::Manifest& manifest, const docker::Client& docke
     IrreversibleStep commit_step;  // a SIGTERM now waits for the COMMIT and its record
     load.commit();
     status.update([&](status::JobStatus& job) {
-      job.details["database"] = {{"name", found.database.name},
-                                 {"container", database.name},
+      job.details["database"] = {{"name", target.database.name},
+                                 {target.database_where.first, target.database_where.second},
                                  {"reset", spec.reset},
                                  {"ownershipStatementsSkipped", loaded.statements_skipped},
                                  {"rowCounts", row_counts}};
     });
   }
   spdlog::info("database {} restored: {} tables, {} rows ({} of SQL); row counts match the {}",
-               found.database.name, row_counts["tables"].get<std::size_t>(),
+               target.database.name, row_counts["tables"].get<std::size_t>(),
                row_counts["rows"].get<std::uint64_t>(), human_bytes(loaded.sql_bytes),
                row_counts["checkedAgainst"].get<std::string>());
 
@@ -265,15 +258,103 @@ void run_restore(const manifest::Manifest& manifest, const docker::Client& docke
           std::string("the database was restored, but the media were not: ") + error.what(),
           error.hint());
     }
-    spdlog::info("media volume {} replaced: {} entries, {}", found.media_volume,
-                 media->entries.size(), human_bytes(media->content_bytes));
+    spdlog::info("media {} {} replaced: {} entries, {}", target.media_where.first,
+                 target.media_where.second, media->entries.size(),
+                 human_bytes(media->content_bytes));
     status.update([&](status::JobStatus& job) {
-      job.details["media"] = {{"volume", found.media_volume},
+      job.details["media"] = {{target.media_where.first, target.media_where.second},
                               {"entries", media->entries.size()},
                               {"contentBytes", media->content_bytes},
                               {"strippedTopFolder", media->stripped_top_folder}};
     });
   }
+}
+
+// Direct mode: the server checked first (reachable, not newer than the client tools), psql and
+// pg_dump beside the runner, the media in a mounted directory. Nothing to start or quiesce.
+void run_direct_restore(const manifest::Manifest& manifest, status::StatusReporter& status) {
+  const manifest::RestoreSpec& spec = manifest.restore;
+  const DirectServer server(*spec.target.postgres);
+  if (!spec.source.media.empty() && spec.media_path.empty())
+    throw invalid_input("MediaPathMissing",
+                        "spec.source.media names media to restore, but direct mode has no "
+                        "volume to restore them into",
+                        "set spec.media.path to the mounted media directory");
+  const RestoreInputs inputs = check_inputs(spec, spec.source.prefix, status);
+  spdlog::info("restoring {} into database {} on server {} (PostgreSQL {}){}",
+               inputs.sources.database_file.string(), server.database().name, server.address(),
+               server.info().version,
+               inputs.sources.media_file ? " and " + inputs.sources.media_file->string() +
+                                               " into directory " + spec.media_path
+                                         : "");
+  const RestoreTarget target{
+      server.database(),
+      {"server", server.address()},
+      {"directory", spec.media_path},
+      server.commands(),
+      server.as_discovered(),
+      [&](const BackupPlan& plan) { return write_backup_set(plan, server.commands(), nullptr); },
+      [&](const std::string& suffix) -> std::unique_ptr<MediaReplacement> {
+        return std::make_unique<DirectoryStaging>(spec.media_path, suffix);
+      }};
+  restore_into(manifest, inputs, target, status);
+}
+
+}  // namespace
+
+void run_restore(const manifest::Manifest& manifest, const docker::Client& docker,
+                 status::StatusReporter& status) {
+  const manifest::RestoreSpec& spec = manifest.restore;
+  if (spec.target.postgres) return run_direct_restore(manifest, status);
+
+  // 1. Everything that can refuse the restore comes before anything changes.
+  const Discovered found = discover(docker, backup_spec_for(spec), /*database_must_run=*/false);
+  const RestoreInputs inputs =
+      check_inputs(spec, !spec.source.prefix.empty() ? spec.source.prefix : found.project, status);
+  spdlog::info(
+      "restoring {} into database {} of container {}{}", inputs.sources.database_file.string(),
+      found.database.name, found.database_container.name,
+      inputs.sources.media_file
+          ? " and " + inputs.sources.media_file->string() + " into volume " + found.media_volume
+          : "");
+
+  // 2. The containers: the database up, the app quiet.
+  const docker::Container database = ensure_database_ready(docker, found.database_container,
+                                                           found.database, kDatabaseStartTimeout);
+  const auto quiesced = services_to_quiesce(docker, found.project, spec.quiesce, database);
+  std::vector<std::string> quiesced_names;
+  ScopedCleanup restart_services([&] {
+    for (const auto& container : quiesced_names) {
+      try {
+        docker.start_container(container);
+        spdlog::info("started {} again", container);
+      } catch (const Error& error) {
+        spdlog::error("could not start {} again: {}; start it with `docker start {}`", container,
+                      error.what(), container);
+      }
+    }
+  });
+  for (const auto& container : quiesced) {
+    spdlog::info("stopping {} for the restore", container.name);
+    docker.stop_container(container.id, spec.quiesce.stop_timeout_seconds);
+    quiesced_names.push_back(container.name);
+  }
+  status.update([&](status::JobStatus& job) { job.details["quiesced"] = quiesced_names; });
+
+  Discovered current = found;
+  current.database_container = database;
+  const DatabaseCommands commands = commands_in_container(docker, database);
+  const RestoreTarget target{found.database,
+                             {"container", database.name},
+                             {"volume", found.media_volume},
+                             commands,
+                             current,
+                             [&](const BackupPlan& plan) { return write_backup_set(plan, docker); },
+                             [&](const std::string& suffix) -> std::unique_ptr<MediaReplacement> {
+                               return std::make_unique<MediaStaging>(docker, database.image_id,
+                                                                     found.media_volume, suffix);
+                             }};
+  restore_into(manifest, inputs, target, status);
 }
 
 }  // namespace hivekeeper::jobs

@@ -6,6 +6,9 @@
 //   4. stream the dump into psql inside one transaction while the media are staged in the
 //      volume and verified; compare the row counts; COMMIT only if all of it holds
 //   5. swap the staged media in; start the quiesced services again (also on failure)
+// In direct mode (spec.target.postgres) step 1 checks the server instead (DirectServer), step 2
+// has nothing to start or stop, psql and pg_dump run beside the runner, and the media are staged
+// and swapped in the mounted directory spec.media.path.
 #pragma once
 
 #include "docker/client.h"

@@ -30,7 +30,7 @@ std::vector<std::string> split(std::string_view text, char separator) {
   }
 }
 
-std::string hint_for(const std::string& message, const std::string& container) {
+std::string hint_for(const std::string& message, const std::string& by_hand) {
   if (message.find("already exists") != std::string::npos)
     return "the dump was made without --clean (plain pg_dump, as the seed's scripts do) and the "
            "database already holds its objects: restore with --reset (spec.reset: true)";
@@ -40,36 +40,32 @@ std::string hint_for(const std::string& message, const std::string& container) {
            "spec.terminateConnections: true)";
   if (message.find("role") != std::string::npos &&
       message.find("does not exist") != std::string::npos)
-    return "the dump names a role this server lacks; create it (`docker exec " + container +
-           " createuser ROLE`) or restore into the environment the dump came from";
+    return "the dump names a role this server lacks; create it (`" + by_hand +
+           "createuser ROLE`) or restore into the environment the dump came from";
   return "fix the statement in a copy of the dump, or restore another backup; `zcat FILE | sed -n "
          "'LINE,+5p'` shows the statement";
 }
 
 }  // namespace
 
-std::vector<std::vector<std::string>> query_database(const docker::Client& docker,
-                                                     const docker::Container& container,
+std::vector<std::vector<std::string>> query_database(const DatabaseCommands& commands,
                                                      const DatabaseIdentity& database,
                                                      const std::string& sql) {
   std::string out;
   std::string errors;
-  const int exit_code = docker.exec(
-      container.id,
-      {{"psql", "-X", "-A", "-t", "-F", std::string(1, kFieldSeparator), "-v", "ON_ERROR_STOP=1",
-        "--username", database.user, "--dbname", database.name, "-c", sql},
-       {},
-       {}},
+  const int exit_code = commands.run(
+      {"psql", "-X", "-A", "-t", "-F", std::string(1, kFieldSeparator), "-v", "ON_ERROR_STOP=1",
+       "--username", database.user, "--dbname", database.name, "-c", sql},
       [&](std::string_view bytes) { out.append(bytes); },
       [&](std::string_view bytes) { errors.append(bytes.substr(0, 4096)); });
   if (exit_code != 0) {
     const auto error = postgres::first_psql_error(errors);
     throw job_failed("DatabaseQueryFailed",
                      "cannot query database " + database.name + " as " + database.user + " in " +
-                         container.name + ": " +
+                         commands.where + ": " +
                          (error.message.empty() ? errors.substr(0, 300) : error.message),
-                     "check spec.database.name / spec.database.user (`docker exec " +
-                         container.name + " psql -U " + database.user + " -l`)");
+                     "check spec.database.name / spec.database.user (`" + commands.by_hand +
+                         "psql -U " + database.user + " -l`)");
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& line : split(out, '\n'))
@@ -112,8 +108,7 @@ docker::Container ensure_database_ready(const docker::Client& docker,
   return docker.inspect_container(container.id);
 }
 
-std::vector<Session> other_sessions(const docker::Client& docker,
-                                    const docker::Container& container,
+std::vector<Session> other_sessions(const DatabaseCommands& commands,
                                     const DatabaseIdentity& database, bool terminate) {
   // One query lists the sessions and, when asked, ends them: each row is read before its
   // backend is gone, so the ones ended are the ones reported.
@@ -123,17 +118,17 @@ std::vector<Session> other_sessions(const docker::Client& docker,
       " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
       "AND backend_type = 'client backend'";
   std::vector<Session> sessions;
-  for (const auto& row : query_database(docker, container, database, sql))
+  for (const auto& row : query_database(commands, database, sql))
     if (row.size() >= 4) sessions.push_back({row[0], row[1], row[2], row[3]});
   return sessions;
 }
 
-DatabaseLoad::DatabaseLoad(const docker::Client& docker, const docker::Container& container,
-                           const DatabaseIdentity& database,
+DatabaseLoad::DatabaseLoad(const DatabaseCommands& commands, const DatabaseIdentity& database,
                            const postgres::RestoreSqlOptions& options)
-    : docker_(docker), container_(container), database_(database), options_(options) {
-  exec_ = docker_.exec_attached(
-      container_.id, {postgres::psql_restore_command(database_.name, database_.user), {}, {}},
+    : where_(commands.where), by_hand_(commands.by_hand), database_(database), options_(options) {
+  psql_ = commands.start(
+      commands.through_exec_stream ? postgres::psql_restore_command(database_.name, database_.user)
+                                   : postgres::psql_load_command(database_.name, database_.user),
       [this](std::string_view bytes) {
         std::lock_guard lock(mutex_);
         output_.feed(bytes);
@@ -145,9 +140,17 @@ DatabaseLoad::DatabaseLoad(const docker::Client& docker, const docker::Container
           errors_.append(bytes.substr(0, kStderrKept - errors_.size()));
         changed_.notify_all();
       });
-  encoder_ = std::make_unique<archive::ParallelGzipEncoder>(
-      [this](std::string_view member) { exec_.session->write(member); }, kTransportLevel,
-      kTransportThreads);
+  if (commands.through_exec_stream)
+    encoder_ = std::make_unique<archive::ParallelGzipEncoder>(
+        [this](std::string_view member) { psql_->write(member); }, kTransportLevel,
+        kTransportThreads);
+}
+
+void DatabaseLoad::send(std::string_view sql) {
+  if (encoder_)
+    encoder_->write(sql);
+  else
+    psql_->write(sql);
 }
 
 DatabaseLoad::~DatabaseLoad() {
@@ -167,9 +170,9 @@ void DatabaseLoad::roll_back() {
   if (finished_) return;
   finished_ = true;
   // Closing the input first also wakes the encoder's writer if it is blocked sending.
-  exec_.session->close_input();
+  psql_->close_input();
   encoder_.reset();
-  exec_.session->wait_output();
+  psql_->wait();
 }
 
 void DatabaseLoad::fail_with_psql_error(const std::filesystem::path& dump_file) {
@@ -180,7 +183,7 @@ void DatabaseLoad::fail_with_psql_error(const std::filesystem::path& dump_file) 
   const std::string errors = stderr_text();
   if (errors.find(postgres::kNoGzipMessage) != std::string::npos)
     throw job_failed("NoGzipInContainer",
-                     "database container " + container_.name +
+                     "database " + where_ +
                          " has no gzip, which the restore uses to stream the dump into psql; "
                          "nothing was restored",
                      "use an image with gzip (the official postgres images have it), or add it "
@@ -194,7 +197,7 @@ void DatabaseLoad::fail_with_psql_error(const std::filesystem::path& dump_file) 
           " failed" + where + ": " +
           (error.message.empty() ? "psql stopped without an error message" : error.message) +
           "; the transaction was rolled back and the database is unchanged",
-      hint_for(error.message, container_.name));
+      hint_for(error.message, by_hand_));
 }
 
 LoadResult DatabaseLoad::load(const std::filesystem::path& dump_file,
@@ -232,14 +235,16 @@ LoadResult DatabaseLoad::load(const std::filesystem::path& dump_file,
   }
   try {
     send(postgres::restore_epilogue());
-    encoder_->flush();
-    exec_.session->write(archive::empty_gzip_members(kDecompressorPushBytes));
+    if (encoder_) {
+      encoder_->flush();
+      psql_->write(archive::empty_gzip_members(kDecompressorPushBytes));
+    }
   } catch (const Error&) {
     fail_with_psql_error(dump_file);
   }
   {
     std::unique_lock lock(mutex_);
-    while (!output_.loaded() && !exec_.session->output_ended())
+    while (!output_.loaded() && !psql_->output_ended())
       changed_.wait_for(lock, std::chrono::milliseconds(200));
     if (!output_.loaded()) {
       lock.unlock();
@@ -259,13 +264,12 @@ void DatabaseLoad::commit() {
   finished_ = true;
   try {
     send("COMMIT;\n");
-    encoder_->finish();
+    if (encoder_) encoder_->finish();
   } catch (const Error&) {
     // psql went away; its exit code and output below tell what happened
   }
-  exec_.session->close_input();
-  exec_.session->wait_output();
-  const int exit_code = docker_.exec_exit_code(exec_.id, "psql");
+  psql_->close_input();
+  const int exit_code = psql_->wait();
   bool committed = false;
   {
     std::lock_guard lock(mutex_);

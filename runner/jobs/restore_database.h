@@ -1,6 +1,7 @@
-// The database half of a restore, in the database container through docker exec: readiness,
-// the sessions that could block the load, and the load itself. The dump is decompressed here and
-// streamed to psql's standard input inside one transaction (see postgres/restore_sql.h); memory
+// The database half of a restore: readiness, the sessions that could block the load, and the
+// load itself, with psql in the database container (docker exec) or beside the runner (direct
+// mode), as DatabaseCommands says. The dump is decompressed here and streamed to psql's standard
+// input inside one transaction (see postgres/restore_sql.h); memory
 // stays bounded whatever the dump's size. load() returns with the transaction still open, so the
 // caller commits only after every other check has passed; anything else rolls it back.
 #pragma once
@@ -19,14 +20,14 @@
 #include "archive/file_reader.h"
 #include "archive/gzip_encoder.h"
 #include "docker/client.h"
+#include "jobs/database_commands.h"
 #include "jobs/discovery.h"
 #include "postgres/restore_sql.h"
 
 namespace hivekeeper::jobs {
 
 // Runs SQL with psql -A -t and returns its rows split into fields. Throws with psql's error.
-std::vector<std::vector<std::string>> query_database(const docker::Client& docker,
-                                                     const docker::Container& container,
+std::vector<std::vector<std::string>> query_database(const DatabaseCommands& commands,
                                                      const DatabaseIdentity& database,
                                                      const std::string& sql);
 
@@ -44,8 +45,7 @@ struct Session {
 };
 
 // Other sessions on the database; terminates them first when `terminate` is set.
-std::vector<Session> other_sessions(const docker::Client& docker,
-                                    const docker::Container& container,
+std::vector<Session> other_sessions(const DatabaseCommands& commands,
                                     const DatabaseIdentity& database, bool terminate);
 
 struct LoadResult {
@@ -58,8 +58,8 @@ struct LoadResult {
 
 class DatabaseLoad {
  public:
-  DatabaseLoad(const docker::Client& docker, const docker::Container& container,
-               const DatabaseIdentity& database, const postgres::RestoreSqlOptions& options);
+  DatabaseLoad(const DatabaseCommands& commands, const DatabaseIdentity& database,
+               const postgres::RestoreSqlOptions& options);
   ~DatabaseLoad();  // rolls back unless committed
 
   // Streams the dump and waits until psql has executed all of it. `expected_sha256` ("" = none)
@@ -72,14 +72,15 @@ class DatabaseLoad {
  private:
   [[noreturn]] void fail_with_psql_error(const std::filesystem::path& dump_file);
   std::string stderr_text();
-  void send(std::string_view sql) { encoder_->write(sql); }
+  void send(std::string_view sql);
 
-  const docker::Client& docker_;
-  docker::Container container_;
+  std::string where_;
+  std::string by_hand_;
   DatabaseIdentity database_;
   postgres::RestoreSqlOptions options_;
-  docker::Client::AttachedExec exec_;
-  std::unique_ptr<archive::ParallelGzipEncoder> encoder_;  // SQL → gzip → the exec's stdin
+  std::unique_ptr<AttachedCommand> psql_;
+  // SQL → gzip → the exec's stdin; null beside the runner, where psql reads plain SQL.
+  std::unique_ptr<archive::ParallelGzipEncoder> encoder_;
   std::mutex mutex_;
   std::condition_variable changed_;
   postgres::PsqlOutput output_;

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "archive/byte_pipe.h"
+#include "archive/media_directory.h"
 #include "common/error.h"
 
 namespace hivekeeper::jobs {
@@ -137,6 +138,40 @@ void MediaStaging::stage(const std::filesystem::path& archive_file,
 
 void MediaStaging::swap() {
   run(media_swap_script(docker::kHelperVolumeMount, staging_, old_), "swap the restored media in");
+  swapped_ = true;
+}
+
+DirectoryStaging::DirectoryStaging(std::filesystem::path directory,
+                                   const std::string& unique_suffix)
+    : directory_(std::move(directory)),
+      staging_(".hivekeeper-staging-" + unique_suffix),
+      old_(".hivekeeper-old-" + unique_suffix) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(directory_, error))
+    throw job_failed("MediaDirectoryMissing",
+                     "the media directory " + directory_.string() + " does not exist",
+                     "check spec.media.path and the volume mount of the media claim");
+  cleanup_ = std::make_unique<ScopedCleanup>([this] {
+    if (swapped_) return;
+    std::error_code removal;
+    std::filesystem::remove_all(directory_ / staging_, removal);
+    if (removal)
+      spdlog::warn("could not remove the staging folder {}: {}", (directory_ / staging_).string(),
+                   removal.message());
+  });
+}
+
+DirectoryStaging::~DirectoryStaging() {
+  cleanup_.reset();
+}
+
+void DirectoryStaging::stage(const std::filesystem::path& archive_file,
+                             const archive::MediaArchiveContents& contents) {
+  archive::stage_into_directory(archive_file, contents, directory_, staging_);
+}
+
+void DirectoryStaging::swap() {
+  archive::swap_directory_content(directory_, staging_, old_);
   swapped_ = true;
 }
 

@@ -113,6 +113,7 @@ manifest::BackupSpec backup_spec_for(const manifest::RestoreSpec& spec) {
   backup.database = spec.database;
   backup.media.enabled = !spec.source.media.empty();
   backup.media.volume = spec.media_volume;
+  backup.media.path = spec.media_path;
   backup.output.directory = spec.source.directory;
   backup.output.prefix = spec.source.prefix;
   return backup;

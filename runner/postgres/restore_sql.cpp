@@ -71,6 +71,11 @@ std::vector<std::string> psql_restore_command(const std::string& database,
           database};
 }
 
+std::vector<std::string> psql_load_command(const std::string& database, const std::string& user) {
+  return {"psql",   "-X", "-v", "ON_ERROR_STOP=1", "--username", user, "--dbname",
+          database, "-f", "-"};
+}
+
 RestoreSqlFilter::RestoreSqlFilter(const RestoreSqlOptions& options, Sink sink)
     : options_(options), sink_(std::move(sink)) {}
 

@@ -39,6 +39,9 @@ std::string restore_epilogue();
 // kNoGzipMessage to stderr and exits 127.
 inline constexpr std::string_view kNoGzipMessage = "hivekeeper: no gzip in the database container";
 std::vector<std::string> psql_restore_command(const std::string& database, const std::string& user);
+// The same psql reading plain SQL on its standard input, as the runner runs it beside itself in
+// direct mode (no exec stream to spare, so no compression hop).
+std::vector<std::string> psql_load_command(const std::string& database, const std::string& user);
 
 class RestoreSqlFilter {
  public:

@@ -57,6 +57,32 @@ nlohmann::json render(const nlohmann::json& manifest, const JobStatus& status) {
   return document;
 }
 
+std::string termination_message(const nlohmann::json& manifest, const JobStatus& status) {
+  nlohmann::json head = {
+      {"apiVersion", manifest.value("apiVersion", "")},
+      {"kind", manifest.value("kind", "")},
+      {"metadata",
+       {{"name", manifest.value(nlohmann::json::json_pointer("/metadata/name"), std::string())}}}};
+  const auto compact = [](const nlohmann::json& document) {
+    return document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  std::string text = compact(render(head, status));
+  if (text.size() <= kTerminationMessageLimit) return text;
+  JobStatus brief = status;
+  brief.details = nlohmann::json::object();
+  text = compact(render(head, brief));
+  if (text.size() <= kTerminationMessageLimit) return text;
+  std::string reason;
+  for (const auto& condition : status.conditions)
+    if (condition.type == "Failed" || condition.type == "Complete") reason = condition.reason;
+  nlohmann::json minimal = head;
+  minimal["status"] = {{"phase", to_string(status.phase)},
+                       {"reason", reason},
+                       {"message", status.message.substr(0, 2048)},
+                       {"truncated", true}};
+  return compact(minimal);
+}
+
 std::string summary_line(const std::string& kind, const std::string& name,
                          const JobStatus& status) {
   std::string line = kind + " " + name + " " + to_string(status.phase);

@@ -50,6 +50,12 @@ nlohmann::json render(const nlohmann::json& manifest, const JobStatus& status);
 // "BackupJob nightly Succeeded: 3 artifacts, 851968 bytes (completed in 12.3 s)"
 std::string summary_line(const std::string& kind, const std::string& name, const JobStatus& status);
 
+// Kubernetes keeps at most 4096 bytes of a container's termination message. The final status as
+// compact JSON ({apiVersion, kind, metadata.name, status}) when it fits; else without the job's
+// details, then only phase, reason and message.
+inline constexpr std::size_t kTerminationMessageLimit = 4096;
+std::string termination_message(const nlohmann::json& manifest, const JobStatus& status);
+
 class StatusReporter {
  public:
   StatusReporter(std::filesystem::path path, nlohmann::json manifest);

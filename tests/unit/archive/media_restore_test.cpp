@@ -46,6 +46,8 @@ TEST(EntryProblem, FilesDirectoriesAndInsideLinksAreSafe) {
   EXPECT_EQ(entry_problem("a/b/l", S_IFLNK, "../x", ""), "");
   EXPECT_EQ(entry_problem("./a/b/l", S_IFLNK, "../../x", ""), "");
   EXPECT_EQ(entry_problem("a/h", S_IFREG, "", "a/b.jpg"), "");
+  // tar readers give a hard link entry no file type of its own
+  EXPECT_EQ(entry_problem("a/h", 0, "", "a/b.jpg"), "");
 }
 
 TEST(EntryProblem, RefusesAnAbsolutePath) {

@@ -143,6 +143,41 @@ TEST(SummaryLine, RunningWithoutMessage) {
   EXPECT_EQ(summary_line("BackupJob", "nightly-prod", status), "BackupJob nightly-prod Running");
 }
 
+TEST(TerminationMessage, WholeStatusWithoutTheSpecWhenItFits) {
+  JobStatus status;
+  status.phase = Phase::Succeeded;
+  status.message = "completed in 3.2 s";
+  status.artifacts.push_back({"database", "/backups/b.sql.gz", 1234, std::string(64, 'a')});
+  status.details["database"] = {{"name", "app"}};
+  const std::string text = termination_message(kManifest, status);
+  const json message = json::parse(text);
+  EXPECT_EQ(text.find('\n'), std::string::npos);
+  EXPECT_EQ(message["kind"], "BackupJob");
+  EXPECT_EQ(message["metadata"], json({{"name", "nightly-prod"}}));
+  EXPECT_FALSE(message.contains("spec"));
+  EXPECT_EQ(message["status"], render(json::object(), status)["status"]);
+}
+
+TEST(TerminationMessage, DropsTheDetailsAndThenTheListsToStayUnder4096Bytes) {
+  JobStatus status;
+  status.phase = Phase::Failed;
+  status.message = "restore failed: " + std::string(1500, 'x');
+  set_condition(status.conditions,
+                {"Failed", "True", "RestoreSqlFailed", status.message, "2026-11-27T10:00:00Z"});
+  status.details["otherSessions"] = json::array();
+  for (int i = 0; i < 100; ++i) status.details["otherSessions"].push_back({{"pid", i}});
+  const json without_details = json::parse(termination_message(kManifest, status));
+  EXPECT_FALSE(without_details["status"].contains("otherSessions"));
+  EXPECT_EQ(without_details["status"]["phase"], "Failed");
+
+  status.message = std::string(5000, 'y');  // too long even alone: cut, and said so
+  const std::string text = termination_message(kManifest, status);
+  EXPECT_LE(text.size(), kTerminationMessageLimit);
+  const json minimal = json::parse(text);
+  EXPECT_EQ(minimal["status"]["reason"], "RestoreSqlFailed");
+  EXPECT_EQ(minimal["status"]["truncated"], true);
+}
+
 TEST(StatusReporter, WritesTheRenderedStatusAndCreatesTheDirectory) {
   TempDir dir;
   StatusReporter reporter(dir / "status/nightly-prod.json", kManifest);

@@ -1,0 +1,41 @@
+// Media in a directory the runner mounts itself (direct mode: a PersistentVolumeClaim), under the
+// same rules as a Docker volume. Backup: libarchive walks the directory and yields the tar stream
+// the engine would give for a volume (every entry under one top folder), which then takes the
+// same path into the .tgz. Restore: the checked archive is extracted into a staging folder inside
+// the directory, read back and verified, and swapped in by renames within the one filesystem;
+// files absent from the archive are thereby gone, and a failure part-way puts the old entries back.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "archive/byte_pipe.h"
+#include "archive/media_restore.h"
+
+namespace hivekeeper::archive {
+
+// Top-level names the runner itself creates in a media directory; never backed up or swapped.
+bool is_runner_entry(const std::string& name);
+
+// Writes DIRECTORY's tree as an uncompressed tar into OUT, every path under TOP/ (TOP itself
+// first), hard links as tar links, symbolic links not followed. ON_CONTENT gets the size of each
+// piece of file content read (for progress). The caller closes OUT.
+void write_directory_tar(const std::filesystem::path& directory, const std::string& top,
+                         BytePipe& out,
+                         const std::function<void(std::size_t)>& on_content = nullptr);
+
+// Extracts the archive's checked entries into ROOT/STAGING (which must not exist), then reads the
+// staged tree back and compares it with the listing. Owners are restored only when running as
+// root; otherwise the files belong to the runner's user, as any unprivileged extraction does.
+void stage_into_directory(const std::filesystem::path& archive_file,
+                          const MediaArchiveContents& contents, const std::filesystem::path& root,
+                          const std::string& staging);
+
+// Replaces ROOT's entries with those of ROOT/STAGING: the old ones move into ROOT/OLD, the new
+// ones up, then both folders are removed. If a move fails, ROOT gets back exactly what it had.
+void swap_directory_content(const std::filesystem::path& root, const std::string& staging,
+                            const std::string& old);
+
+}  // namespace hivekeeper::archive

@@ -36,7 +36,7 @@ DirectServer::DirectServer(const manifest::PostgresTarget& target)
 
 Discovered DirectServer::as_discovered() const {
   Discovered found;
-  found.database_container.name = address_;
+  found.server = address_;
   found.database = database();
   return found;
 }

@@ -31,6 +31,7 @@ struct Discovered {
   docker::Container database_container;  // inspected, running
   DatabaseIdentity database;
   std::string media_volume;  // "" when media is off
+  std::string server;        // direct mode: host:port, and no container
 };
 
 // Raises a clear error unless exactly one container fits; `project` may be "".

@@ -36,6 +36,10 @@ nlohmann::json backup_metadata(const BackupPlan& plan, const BackupOutcome& outc
       {"media", nullptr},
       {"artifacts", artifacts},
   };
+  if (!plan.database_server.empty()) {
+    metadata["database"].erase("container");
+    metadata["database"]["server"] = plan.database_server;
+  }
   if (outcome.media_file)
     metadata["media"] = {
         {plan.media_volume.empty() ? "directory" : "volume",

@@ -23,6 +23,7 @@ BackupPlan plan_backup(const std::string& job_name, const manifest::BackupSpec& 
                         "Compose project to default to",
                         "set spec.output.prefix (or --prefix), e.g. beelab");
   plan.database_container = found.database_container;
+  plan.database_server = found.server;
   plan.database = found.database;
   if (plan.database.name.find('/') != std::string::npos)
     throw invalid_input("InvalidDatabaseName",

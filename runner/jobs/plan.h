@@ -19,7 +19,8 @@ struct BackupPlan {
   manifest::Environment environment = manifest::Environment::dev;
   std::string project;
   std::string prefix;
-  docker::Container database_container;
+  docker::Container database_container;  // Docker mode
+  std::string database_server;           // direct mode: host:port
   DatabaseIdentity database;
   std::vector<std::string> pg_dump_options;
   manifest::DumpSpec dump;  // the job builds pg_dump's argv from it once it knows the transport

@@ -49,6 +49,7 @@ metadata=$(find "$BACKUPS" -maxdepth 1 -name "${PROJECT}_prod_*.json" -printf '%
 gunzip -t "$BACKUPS/$dump" || fail "$dump is not valid gzip"
 gunzip -c "$BACKUPS/$dump" | tail -n 5 | grep -q 'PostgreSQL database dump complete' || fail "$dump has no trailer"
 [ "$(jq '.database.rowCounts | length' "$BACKUPS/$metadata")" -gt 0 ] || fail "no row counts in $metadata"
+assert_eq db:5432 "$(jq -r .database.server "$BACKUPS/$metadata")" "server in the metadata"
 for file in "$status" "$BACKUPS/$metadata" "$WORK/stdout" "$WORK/stderr"; do
   ! grep -qF "$password" "$file" || fail "the password appears in $(basename "$file")"
 done

@@ -88,5 +88,22 @@ TEST(BackupMetadata, MediaSetAddsTheArchiveAndItsStats) {
   EXPECT_EQ(metadata["artifacts"][0]["file"], "beelab_prod_db_app_2026-11-24_031500.sql.gz");
 }
 
+TEST(BackupMetadata, DirectModeNamesTheServerAndTheMediaDirectory) {
+  BackupPlan direct = plan();
+  direct.project = "";
+  direct.database_container = {};
+  direct.database_server = "postgres.beelab.svc:5432";
+  direct.media_volume = "";
+  direct.media_directory = "/media";
+  BackupOutcome with_media = outcome();
+  with_media.media_file = archive::WrittenFile{
+      "backups/django/beelab_prod_media_2026-11-24_031500.tgz", 5000000, std::string(64, 'a')};
+  const json metadata = backup_metadata(direct, with_media);
+  EXPECT_EQ(metadata["database"]["server"], "postgres.beelab.svc:5432");
+  EXPECT_FALSE(metadata["database"].contains("container"));
+  EXPECT_EQ(metadata["media"]["directory"], "/media");
+  EXPECT_FALSE(metadata["media"].contains("volume"));
+}
+
 }  // namespace
 }  // namespace hivekeeper::jobs

@@ -9,10 +9,12 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 
 #include "common/error.h"
+#include "common/interrupt.h"
 
 extern char** environ;
 
@@ -114,12 +116,13 @@ Process::Process(const ProcessSpec& spec, OutputSink on_stdout, OutputSink on_st
   output_ = output.read_end;
   errors_ = errors.read_end;
   reader_ = std::thread([this] { read_output(); });
+  stop_on_interrupt_ = std::make_unique<ScopedCleanup>([this] { stop_child(); });
 }
 
 Process::~Process() {
   close_input();
+  stop_on_interrupt_.reset();  // stops a child still running
   if (exit_code_ < 0 && pid_ > 0) {
-    ::kill(pid_, SIGTERM);
     try {
       wait();
     } catch (...) {
@@ -172,8 +175,40 @@ void Process::close_input() {
   close_fd(input_);
 }
 
+void Process::stop_child() {
+  std::lock_guard lock(reap_mutex_);
+  if (reaped_ || pid_ <= 0) return;
+  const auto exited = [this] {
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == pid_;
+  };
+  if (exited()) return;
+  ::kill(pid_, SIGTERM);
+  // pg_dump and psql end at once on SIGTERM; SIGKILL after a grace period regardless.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!exited()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid_, SIGKILL);
+      siginfo_t info{};
+      ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT);
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 int Process::wait() {
   if (exit_code_ >= 0) return exit_code_;
+  {
+    // Exited, not yet reaped: from here on the pid may be reused, so no signal may reach it.
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT) < 0 &&
+           errno == EINTR) {
+    }
+    std::lock_guard lock(reap_mutex_);
+    reaped_ = true;
+  }
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0) {
     if (errno != EINTR)

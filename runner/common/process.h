@@ -9,12 +9,16 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
 namespace hivekeeper {
+
+class ScopedCleanup;
 
 struct ProcessSpec {
   std::vector<std::string> argv;           // argv[0] is looked up in PATH
@@ -45,6 +49,8 @@ class Process {
 
  private:
   void read_output();
+  // Ends the child and waits until it has exited, without reaping it; a no-op once reaped.
+  void stop_child();
 
   std::string program_;
   pid_t pid_ = -1;
@@ -56,6 +62,12 @@ class Process {
   std::thread reader_;
   std::atomic<bool> output_ended_ = false;
   int exit_code_ = -1;
+  std::mutex reap_mutex_;  // the child's pid stays valid (ours to signal) until reaped_
+  bool reaped_ = false;
+  // On SIGTERM the runner ends its children before it exits, so their connections close while
+  // the container's network still exists: a server never sees a vanished peer's close, and its
+  // backend would hold the job's locks until TCP keepalive gives up, hours later.
+  std::unique_ptr<ScopedCleanup> stop_on_interrupt_;
 };
 
 // Runs SPEC to completion without input; returns the exit code.

@@ -1,7 +1,13 @@
 #include "jobs/direct_server.h"
 
+#include "common/error.h"
+
 #include <cstdlib>
+#include <format>
 #include <optional>
+#include <random>
+
+#include <spdlog/spdlog.h>
 
 namespace hivekeeper::jobs {
 namespace {
@@ -14,24 +20,41 @@ int client_major(const std::string& tool) {
   return postgres::client_major_version(version);
 }
 
+std::string unique_application_name() {
+  std::random_device entropy;
+  return std::format("hivekeeper-{:08x}{:08x}", entropy(), entropy());
+}
+
 }  // namespace
 
 DirectServer::DirectServer(const manifest::PostgresTarget& target)
     : settings_{target.host, target.port,    target.database,
                 target.user, target.sslmode, {target.password_env, target.password_file}},
       address_(target.host + ":" + std::to_string(target.port)) {
-  const std::string password = postgres::resolve_password(
+  password_ = postgres::resolve_password(
       settings_.password_from, [](const std::string& name) -> std::optional<std::string> {
         const char* value = std::getenv(name.c_str());
         return value ? std::optional<std::string>(value) : std::nullopt;
       });
-  info_ = postgres::probe_server(settings_, password);
+  info_ = postgres::probe_server(settings_, password_);
   // pg_dump takes backups (and the restore's safety backup); psql loads them.
   for (const char* tool : {"pg_dump", "psql"})
     postgres::require_client_not_older(client_major(tool), info_, tool);
-  pgpass_ = std::make_unique<postgres::PgpassFile>(settings_, password);
-  commands_ =
-      commands_beside_runner(postgres::client_environment(settings_, pgpass_->path()), address_);
+  pgpass_ = std::make_unique<postgres::PgpassFile>(settings_, password_);
+  application_name_ = unique_application_name();
+  commands_ = commands_beside_runner(
+      postgres::client_environment(settings_, pgpass_->path(), application_name_), address_);
+  end_sessions_on_interrupt_ = std::make_unique<ScopedCleanup>([this] {
+    if (!interrupted()) return;
+    try {
+      const int ended = postgres::terminate_sessions(settings_, password_, application_name_);
+      if (ended > 0)
+        spdlog::info("ended {} session(s) of the job on {}; their transactions rolled back", ended,
+                     address_);
+    } catch (const Error& error) {
+      spdlog::warn("{}; they end when the server notices the closed connections", error.what());
+    }
+  });
 }
 
 Discovered DirectServer::as_discovered() const {

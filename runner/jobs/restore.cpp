@@ -274,12 +274,12 @@ void restore_into(const manifest::Manifest& manifest, const RestoreInputs& input
 // pg_dump beside the runner, the media in a mounted directory. Nothing to start or quiesce.
 void run_direct_restore(const manifest::Manifest& manifest, status::StatusReporter& status) {
   const manifest::RestoreSpec& spec = manifest.restore;
-  const DirectServer server(*spec.target.postgres);
   if (!spec.source.media.empty() && spec.media_path.empty())
     throw invalid_input("MediaPathMissing",
                         "spec.source.media names media to restore, but direct mode has no "
                         "volume to restore them into",
                         "set spec.media.path to the mounted media directory");
+  const DirectServer server(*spec.target.postgres);
   const RestoreInputs inputs = check_inputs(spec, spec.source.prefix, status);
   spdlog::info("restoring {} into database {} on server {} (PostgreSQL {}){}",
                inputs.sources.database_file.string(), server.database().name, server.address(),

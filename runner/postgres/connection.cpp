@@ -109,22 +109,44 @@ PgpassFile::PgpassFile(const ConnectionSettings& settings, const std::string& pa
 }
 
 std::map<std::string, std::string> client_environment(const ConnectionSettings& settings,
-                                                      const std::filesystem::path& pgpass) {
+                                                      const std::filesystem::path& pgpass,
+                                                      const std::string& application_name) {
   return {{"PGHOST", settings.host},         {"PGPORT", std::to_string(settings.port)},
           {"PGDATABASE", settings.database}, {"PGUSER", settings.user},
           {"PGSSLMODE", settings.sslmode},   {"PGPASSFILE", pgpass.string()},
-          {"PGAPPNAME", "hivekeeper"}};
+          {"PGAPPNAME", application_name}};
+}
+
+namespace {
+
+std::string conninfo(const ConnectionSettings& settings, const std::string& password) {
+  return "host=" + conninfo_value(settings.host) + " port=" + std::to_string(settings.port) +
+         " dbname=" + conninfo_value(settings.database) + " user=" + conninfo_value(settings.user) +
+         " sslmode=" + conninfo_value(settings.sslmode) +
+         " application_name=hivekeeper connect_timeout=10" +
+         (password.empty() ? std::string() : " password=" + conninfo_value(password));
+}
+
+}  // namespace
+
+int terminate_sessions(const ConnectionSettings& settings, const std::string& password,
+                       const std::string& application_name) {
+  try {
+    pqxx::connection connection(conninfo(settings, password));
+    pqxx::nontransaction query(connection);
+    return query.query_value<int>(
+        "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity "
+        "WHERE application_name = $1 AND pid <> pg_backend_pid()",
+        pqxx::params{application_name});
+  } catch (const pqxx::failure& error) {
+    throw job_failed("DatabaseQueryFailed", "cannot end the job's sessions on " + where(settings) +
+                                                ": " + std::string(error.what()));
+  }
 }
 
 ServerInfo probe_server(const ConnectionSettings& settings, const std::string& password) {
-  const std::string conninfo =
-      "host=" + conninfo_value(settings.host) + " port=" + std::to_string(settings.port) +
-      " dbname=" + conninfo_value(settings.database) + " user=" + conninfo_value(settings.user) +
-      " sslmode=" + conninfo_value(settings.sslmode) +
-      " application_name=hivekeeper connect_timeout=10" +
-      (password.empty() ? std::string() : " password=" + conninfo_value(password));
   try {
-    pqxx::connection connection(conninfo);
+    pqxx::connection connection(conninfo(settings, password));
     pqxx::nontransaction query(connection);
     const auto row = query
                          .exec(

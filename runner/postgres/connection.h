@@ -52,8 +52,10 @@ class PgpassFile {
 };
 
 // What libpq's tools get in their environment: where to connect, never the password itself.
+// APPLICATION_NAME marks the job's sessions, so they can be found again (terminate_sessions).
 std::map<std::string, std::string> client_environment(const ConnectionSettings& settings,
-                                                      const std::filesystem::path& pgpass);
+                                                      const std::filesystem::path& pgpass,
+                                                      const std::string& application_name);
 
 struct ServerInfo {
   int version_num = 0;  // server_version_num, e.g. 170012
@@ -63,6 +65,13 @@ struct ServerInfo {
 // Connects with libpqxx and reads the server's version. Throws job_failed naming host, port,
 // database and user (never the password), with libpq's reason.
 ServerInfo probe_server(const ConnectionSettings& settings, const std::string& password);
+
+// Ends the server's sessions named APPLICATION_NAME (pg_terminate_backend), rolling back their
+// transactions and releasing their locks; returns how many. For an interrupted job: a client
+// killed with its network torn down never closes its connection, and its backend would otherwise
+// wait for it until TCP keepalive gives up.
+int terminate_sessions(const ConnectionSettings& settings, const std::string& password,
+                       const std::string& application_name);
 
 // pg_dump refuses servers of a newer major version, and psql may not load their dumps: so the
 // runner refuses first, before anything is written, naming both versions and what to do.

@@ -88,13 +88,14 @@ TEST(PgpassFile, IsPrivateAndGoneAfterwards) {
 }
 
 TEST(ClientEnvironment, PointsAtThePgpassFileAndNeverHoldsThePassword) {
-  const auto env = client_environment(settings(), "/tmp/x/pgpass");
+  const auto env = client_environment(settings(), "/tmp/x/pgpass", "hivekeeper-0123abcd");
   EXPECT_EQ(env.at("PGHOST"), "db.beelab.svc");
   EXPECT_EQ(env.at("PGPORT"), "5433");
   EXPECT_EQ(env.at("PGDATABASE"), "beelab");
   EXPECT_EQ(env.at("PGUSER"), "beelab_app");
   EXPECT_EQ(env.at("PGSSLMODE"), "prefer");
   EXPECT_EQ(env.at("PGPASSFILE"), "/tmp/x/pgpass");
+  EXPECT_EQ(env.at("PGAPPNAME"), "hivekeeper-0123abcd");
   EXPECT_FALSE(env.contains("PGPASSWORD"));
 }
 

@@ -1,7 +1,9 @@
 # Inputs that must not restore: a truncated .sql.gz, a .tgz with a ../evil entry, a dump
-# whose SQL fails in its middle, and a dump that is valid gzip but ends before pg_dump's closing
-# line. Each leaves the database and the media volume exactly as they
-# were, with phase Failed and a message naming the cause.
+# whose SQL fails in its middle, a dump that is valid gzip but ends before pg_dump's closing
+# line (in the middle of a table's data, and between two statements, where every statement sent
+# succeeded), and a backup whose metadata holds other row counts than the load gives. Each leaves
+# the database and the media volume exactly as they were, with phase Failed and a message naming
+# the cause.
 source "$(dirname "$0")/lib.sh"
 setup_project
 start_app_with_a_backup
@@ -57,4 +59,21 @@ lines=$(gunzip -c "$BACKUPS/$dump" | wc -l)
 gunzip -c "$BACKUPS/$dump" | sed -n "1,$((lines / 2))p" | gzip >"$BACKUPS/short_prod_db_app_2026-01-01_000000.sql.gz"
 run_restore restore prod short_prod_db_app_2026-01-01_000000.sql.gz --no-safety-backup
 expect_refused "a dump without its closing line" 'ends before pg_dump'"'"'s "dump complete" trailer'
+
+# 5. Cut between two statements, right after the first table's data: every statement psql ran
+# succeeded, so only the runner's refusal to COMMIT keeps the database as it was.
+gunzip -c "$BACKUPS/$dump" | awk '{print} /^\\\.$/ {exit}' | gzip >"$BACKUPS/between_prod_db_app_2026-01-01_000000.sql.gz"
+gunzip -c "$BACKUPS/between_prod_db_app_2026-01-01_000000.sql.gz" | tail -n 1 | grep -qx '\\\.' || fail "the cut dump does not end after a table's data"
+run_restore restore prod between_prod_db_app_2026-01-01_000000.sql.gz --no-safety-backup
+expect_refused "a dump cut between statements" 'ends before pg_dump'"'"'s "dump complete" trailer'
+
+# 6. The metadata says a table holds one row more than the dump loads: the load has run to its
+# end when the counts are compared, and is rolled back; the staged media are not swapped in.
+metadata=$(find "$BACKUPS" -maxdepth 1 -name '*_prod_2*.json' -printf '%f\n')
+cp "$BACKUPS/$metadata" "$WORK/metadata.orig"
+jq '.database.rowCounts |= (to_entries | .[0].value += 1 | from_entries)' "$WORK/metadata.orig" >"$BACKUPS/$metadata"
+run_restore restore prod "$dump" --media latest --no-safety-backup
+expect_refused "a row count mismatch" "rows loaded"
+assert_eq RowCountMismatch "$(status_field "$status" '.status.conditions[] | select(.type == "Failed") | .reason')" "reason for a row count mismatch"
+cp "$WORK/metadata.orig" "$BACKUPS/$metadata"
 echo "PASS $TEST_NAME"

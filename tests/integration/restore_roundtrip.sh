@@ -12,7 +12,8 @@ psql_app -c "UPDATE auth_user SET username = username || '-changed'" \
   -c "DELETE FROM beefont_glyph WHERE id % 2 = 0" \
   -c "CREATE TABLE extra_after_backup (id int)" -c "SELECT setval('invoice_number_seq', 999)" >/dev/null
 docker run --rm -v "$MEDIA_VOLUME:/m" "$WEB_IMAGE" bash -euc '
-  echo changed > /m/glyphs/g2.svg; rm /m/glyphs/g3.svg; echo new > /m/uploads/added-later.txt'
+  echo changed > /m/glyphs/g2.svg; rm /m/glyphs/g3.svg; echo new > /m/uploads/added-later.txt
+  echo top > /m/added-at-top.txt; mkdir -p /m/new-folder/sub; echo x > /m/new-folder/sub/f.txt'
 damaged_db=$(database_fingerprint)
 damaged_media=$(media_fingerprint_of_volume)
 [ "$damaged_db" != "$original_db" ] || fail "the damage did not change the database"

@@ -151,6 +151,7 @@ int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
     std::cerr << "hivekeeper: " << redact_secrets(error.describe()) << std::endl;
     status->update([&](status::JobStatus& job) {
       mark_failed(job, error.reason(), redact_secrets(error.what()));
+      job.hint = redact_secrets(error.hint());
     });
     exit_code = error.exit_code();
   } catch (const std::exception& error) {

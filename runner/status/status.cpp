@@ -39,6 +39,7 @@ nlohmann::json render(const nlohmann::json& manifest, const JobStatus& status) {
   if (!status.start_time.empty()) block["startTime"] = status.start_time;
   if (!status.completion_time.empty()) block["completionTime"] = status.completion_time;
   if (!status.message.empty()) block["message"] = status.message;
+  if (!status.hint.empty()) block["hint"] = status.hint;
   block["artifacts"] = nlohmann::json::array();
   for (const auto& artifact : status.artifacts)
     block["artifacts"].push_back({{"kind", artifact.kind},
@@ -79,6 +80,7 @@ std::string termination_message(const nlohmann::json& manifest, const JobStatus&
   minimal["status"] = {{"phase", to_string(status.phase)},
                        {"reason", reason},
                        {"message", status.message.substr(0, 2048)},
+                       {"hint", status.hint.substr(0, 1024)},
                        {"truncated", true}};
   return compact(minimal);
 }

@@ -37,6 +37,7 @@ struct JobStatus {
   std::string start_time;
   std::string completion_time;
   std::string message;
+  std::string hint;  // a failed job: what to do about it (the same text stderr shows)
   std::vector<Artifact> artifacts;
   std::vector<Condition> conditions;
   nlohmann::json details = nlohmann::json::object();  // job-specific extras (metadata file, tables)

@@ -152,6 +152,8 @@ assert_eq "$refusal" \
   "$(status_field "$status" '.status.conditions[] | select(.type=="Failed") | .message')" "Failed message"
 assert_contains "$WORK/newer/stderr" "hivekeeper: $refusal"
 assert_contains "$WORK/newer/stderr" "hint: use a Hivekeeper image whose postgresql-client is $server_major or newer"
+assert_eq "use a Hivekeeper image whose postgresql-client is $server_major or newer" \
+  "$(status_field "$status" .status.hint)" "what to do, in the status"
 assert_eq "status/version-check.json" "$(files_under "$WORK/newer/backups")" "files in the backup directory"
 assert_eq 1 "$(network_connections newer)" "connections to the newer server (the runner's probe alone, no pg_dump)"
 assert_no_password "$status" "$WORK/newer/stdout" "$WORK/newer/stderr"

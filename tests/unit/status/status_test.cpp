@@ -71,6 +71,16 @@ TEST(Render, EchoesTheManifestWithTheWholeStatusBlock) {
   EXPECT_EQ(render(kManifest, status), expected);
 }
 
+TEST(Render, AFailedJobCarriesWhatToDo) {
+  JobStatus status;
+  status.phase = Phase::Failed;
+  status.message = "database container beelab-db-1 is not running";
+  status.hint = "docker compose up -d db";
+  EXPECT_EQ(render(kManifest, status)["status"]["hint"], "docker compose up -d db");
+  status.hint.clear();
+  EXPECT_FALSE(render(kManifest, status)["status"].contains("hint"));
+}
+
 TEST(Render, ReplacesAStatusTheManifestAlreadyHad) {
   json manifest = kManifest;
   manifest["status"] = {{"phase", "Failed"}, {"message", "old run"}};
@@ -171,10 +181,12 @@ TEST(TerminationMessage, DropsTheDetailsAndThenTheListsToStayUnder4096Bytes) {
   EXPECT_EQ(without_details["status"]["phase"], "Failed");
 
   status.message = std::string(5000, 'y');  // too long even alone: cut, and said so
+  status.hint = "restore another backup";
   const std::string text = termination_message(kManifest, status);
   EXPECT_LE(text.size(), kTerminationMessageLimit);
   const json minimal = json::parse(text);
   EXPECT_EQ(minimal["status"]["reason"], "RestoreSqlFailed");
+  EXPECT_EQ(minimal["status"]["hint"], "restore another backup");
   EXPECT_EQ(minimal["status"]["truncated"], true);
 }
 

@@ -42,8 +42,6 @@ Error swap_error(const std::string& what, const std::error_code& error) {
                     "check the media directory's mount and free space (spec.media.path)");
 }
 
-Error swap_error(const std::string& what, const std::error_code& error);
-
 std::vector<std::string> top_level_names(const fs::path& directory) {
   std::vector<std::string> names;
   std::error_code error;
@@ -79,8 +77,16 @@ void move_back(const std::vector<std::string>& names, const fs::path& from, cons
 
 }  // namespace
 
+void require_media_directory(const fs::path& directory) {
+  std::error_code error;
+  if (!fs::is_directory(directory, error))
+    throw job_failed("MediaDirectoryMissing",
+                     "the media directory " + directory.string() + " does not exist",
+                     "check spec.media.path and the volume mount of the media claim");
+}
+
 bool is_runner_entry(const std::string& name) {
-  return name.starts_with(".hivekeeper-staging-") || name.starts_with(".hivekeeper-old-");
+  return name.starts_with(kStagingPrefix) || name.starts_with(kOldContentPrefix);
 }
 
 void write_directory_tar(const fs::path& directory, const std::string& top, BytePipe& out,

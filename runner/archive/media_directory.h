@@ -10,11 +10,20 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "archive/byte_pipe.h"
 #include "archive/media_restore.h"
 
 namespace hivekeeper::archive {
+
+// Throws MediaDirectoryMissing, naming spec.media.path, unless DIRECTORY is a directory.
+void require_media_directory(const std::filesystem::path& directory);
+
+// The folders a media restore creates at the top of a volume or directory: the staged new content
+// and the old content moved aside, each followed by a suffix unique to the run.
+inline constexpr std::string_view kStagingPrefix = ".hivekeeper-staging-";
+inline constexpr std::string_view kOldContentPrefix = ".hivekeeper-old-";
 
 // Top-level names the runner itself creates in a media directory; never backed up or swapped.
 bool is_runner_entry(const std::string& name);

@@ -198,11 +198,7 @@ MediaResult archive_volume(const docker::Client& docker, const BackupPlan& plan,
 
 MediaResult archive_directory(const BackupPlan& plan, archive::BytePipe& pipe,
                               ProgressCounter& progress) {
-  std::error_code error;
-  if (!std::filesystem::is_directory(plan.media_directory, error))
-    throw job_failed("MediaDirectoryMissing",
-                     "the media directory " + plan.media_directory.string() + " does not exist",
-                     "check spec.media.path and the volume mount of the media claim");
+  archive::require_media_directory(plan.media_directory);
   return archive_media(plan, pipe, progress, [&](archive::BytePipe& out) {
     archive::write_directory_tar(plan.media_directory, "media", out,
                                  [&](std::size_t bytes) { progress.add(bytes); });
@@ -313,13 +309,13 @@ std::vector<status::Artifact> backup_set_artifacts(const WrittenBackupSet& set,
 
 namespace {
 
-// WHERE: ("container", name) or ("server", host:port).
 void report_backup(status::StatusReporter& status, const WrittenBackupSet& set,
-                   const BackupPlan& plan, const std::pair<std::string, std::string>& where) {
+                   const BackupPlan& plan) {
+  const auto [kind, where] = plan.database_location();
   status.update([&](status::JobStatus& job) {
     for (auto& artifact : backup_set_artifacts(set, "")) job.artifacts.push_back(artifact);
     job.details["database"] = {{"name", plan.database.name},
-                               {where.first, where.second},
+                               {kind, where},
                                {"serverVersion", set.outcome.server_version},
                                {"tables", set.outcome.row_counts.size()}};
   });
@@ -335,7 +331,7 @@ void run_direct_backup(const manifest::Manifest& manifest, status::StatusReporte
       server.address(), server.info().version,
       plan.media_directory.empty() ? "" : " and media directory " + plan.media_directory.string());
   const WrittenBackupSet set = write_backup_set(plan, server.commands(), nullptr);
-  report_backup(status, set, plan, {"server", server.address()});
+  report_backup(status, set, plan);
 }
 
 }  // namespace
@@ -349,7 +345,7 @@ void run_backup(const manifest::Manifest& manifest, const docker::Client& docker
                plan.database_container.name, plan.project.empty() ? "-" : plan.project,
                plan.media_volume.empty() ? "" : " and media volume " + plan.media_volume);
   const WrittenBackupSet set = write_backup_set(plan, docker);
-  report_backup(status, set, plan, {"container", plan.database_container.name});
+  report_backup(status, set, plan);
 }
 
 }  // namespace hivekeeper::jobs

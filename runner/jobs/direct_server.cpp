@@ -1,13 +1,13 @@
 #include "jobs/direct_server.h"
 
-#include "common/error.h"
-
 #include <cstdlib>
 #include <format>
 #include <optional>
 #include <random>
 
 #include <spdlog/spdlog.h>
+
+#include "common/error.h"
 
 namespace hivekeeper::jobs {
 namespace {

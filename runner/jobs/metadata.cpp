@@ -26,7 +26,6 @@ nlohmann::json backup_metadata(const BackupPlan& plan, const BackupOutcome& outc
       {"database",
        {{"name", plan.database.name},
         {"user", plan.database.user},
-        {"container", plan.database_container.name},
         {"serverVersion", outcome.server_version},
         {"pgDumpVersion", outcome.pg_dump_version},
         {"pgDumpOptions", plan.pg_dump_options},
@@ -36,18 +35,16 @@ nlohmann::json backup_metadata(const BackupPlan& plan, const BackupOutcome& outc
       {"media", nullptr},
       {"artifacts", artifacts},
   };
-  if (!plan.database_server.empty()) {
-    metadata["database"].erase("container");
-    metadata["database"]["server"] = plan.database_server;
+  const auto [database_kind, database_where] = plan.database_location();
+  metadata["database"][database_kind] = database_where;
+  if (outcome.media_file) {
+    const auto [media_kind, media_where] = plan.media_location();
+    metadata["media"] = {{media_kind, media_where},
+                         {"entries", outcome.media_stats.entries},
+                         {"files", outcome.media_stats.files},
+                         {"contentBytes", outcome.media_stats.content_bytes},
+                         {"storedUncompressedBytes", outcome.media_stats.stored_bytes}};
   }
-  if (outcome.media_file)
-    metadata["media"] = {
-        {plan.media_volume.empty() ? "directory" : "volume",
-         plan.media_volume.empty() ? plan.media_directory.string() : plan.media_volume},
-        {"entries", outcome.media_stats.entries},
-        {"files", outcome.media_stats.files},
-        {"contentBytes", outcome.media_stats.content_bytes},
-        {"storedUncompressedBytes", outcome.media_stats.stored_bytes}};
   return metadata;
 }
 

@@ -5,6 +5,16 @@
 
 namespace hivekeeper::jobs {
 
+Location database_location(const docker::Container& container, const std::string& server) {
+  if (!server.empty()) return {"server", server};
+  return {"container", container.name};
+}
+
+Location media_location(const std::string& volume, const std::filesystem::path& directory) {
+  if (!volume.empty()) return {"volume", volume};
+  return {"directory", directory.string()};
+}
+
 BackupPlan plan_backup(const manifest::Manifest& manifest, const Discovered& found,
                        Clock::time_point now) {
   return plan_backup(manifest.name, manifest.backup, found, now, false);

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "docker/objects.h"
@@ -13,6 +14,12 @@
 #include "manifest/manifest.h"
 
 namespace hivekeeper::jobs {
+
+// Where a job's data lives, for the status and the metadata: ("container", name) or, in direct
+// mode, ("server", host:port); ("volume", name) or, in direct mode, ("directory", path).
+using Location = std::pair<std::string, std::string>;
+Location database_location(const docker::Container& container, const std::string& server);
+Location media_location(const std::string& volume, const std::filesystem::path& directory);
 
 struct BackupPlan {
   std::string job_name;
@@ -28,6 +35,10 @@ struct BackupPlan {
   std::string media_volume;               // "" = no volume
   std::filesystem::path media_directory;  // direct mode: a mounted directory; "" = none
   bool has_media() const { return !media_volume.empty() || !media_directory.empty(); }
+  Location database_location() const {
+    return jobs::database_location(database_container, database_server);
+  }
+  Location media_location() const { return jobs::media_location(media_volume, media_directory); }
   std::filesystem::path output_directory;
   std::string timestamp;
   BackupFileNames files;

@@ -95,13 +95,8 @@ json row_count_report(const LoadResult& load, const std::optional<SetMetadata>& 
 
 // What the restore's steps 1-5 see of the target, whichever mode found it.
 struct RestoreTarget {
-  DatabaseIdentity database;
-  // For the status: ("container", "beelab-db-1") or ("server", "db.svc:5432"); the media's
-  // ("volume", "beelab_media") or ("directory", "/media").
-  std::pair<std::string, std::string> database_where;
-  std::pair<std::string, std::string> media_where;
   const DatabaseCommands& commands;
-  Discovered discovered;  // for the safety backup's plan
+  Discovered discovered;  // the database (container or server) and the media volume, if any
   std::function<WrittenBackupSet(const BackupPlan&)> write_backup;
   std::function<std::unique_ptr<MediaReplacement>(const std::string& unique_suffix)> media;
 };
@@ -150,6 +145,7 @@ void restore_into(const manifest::Manifest& manifest, const RestoreInputs& input
   const manifest::RestoreSpec& spec = manifest.restore;
   const RestoreSources& sources = inputs.sources;
   const auto& media = inputs.media;
+  const DatabaseIdentity& database = target.discovered.database;
 
   // 3. The safety backup of what is about to be overwritten.
   if (spec.safety_backup) {
@@ -167,12 +163,10 @@ void restore_into(const manifest::Manifest& manifest, const RestoreInputs& input
   }
 
   // 4. Load and stage; commit only when both hold.
-  const auto sessions =
-      other_sessions(target.commands, target.database, spec.terminate_connections);
+  const auto sessions = other_sessions(target.commands, database, spec.terminate_connections);
   for (const auto& session : sessions)
     spdlog::warn("another session is connected to {}: pid {} user {} application \"{}\" ({}){}",
-                 target.database.name, session.pid, session.user, session.application,
-                 session.state,
+                 database.name, session.pid, session.user, session.application, session.state,
                  spec.terminate_connections ? ""
                                             : "; the restore fails if it holds a lock for "
                                               "longer than lockTimeoutSeconds");
@@ -189,8 +183,8 @@ void restore_into(const manifest::Manifest& manifest, const RestoreInputs& input
   postgres::RestoreSqlOptions options;
   options.reset = spec.reset;
   options.lock_timeout_seconds = spec.lock_timeout_seconds;
-  const auto version = query_database(target.commands, target.database,
-                                      "SELECT current_setting('server_version_num')");
+  const auto version =
+      query_database(target.commands, database, "SELECT current_setting('server_version_num')");
   options.server_version_num = version.empty() ? 0 : std::stoi(version.front().front());
 
   std::unique_ptr<MediaReplacement> staging;
@@ -202,7 +196,7 @@ void restore_into(const manifest::Manifest& manifest, const RestoreInputs& input
   const auto wait_for_staging = [&] {
     if (staged.valid()) staged.wait();
   };
-  DatabaseLoad load(target.commands, target.database, options);
+  DatabaseLoad load(target.commands, database, options);
   LoadResult loaded;
   try {
     loaded =
@@ -235,15 +229,17 @@ void restore_into(const manifest::Manifest& manifest, const RestoreInputs& input
     IrreversibleStep commit_step;  // a SIGTERM now waits for the COMMIT and its record
     load.commit();
     status.update([&](status::JobStatus& job) {
-      job.details["database"] = {{"name", target.database.name},
-                                 {target.database_where.first, target.database_where.second},
+      const auto [kind, where] =
+          database_location(target.discovered.database_container, target.discovered.server);
+      job.details["database"] = {{"name", database.name},
+                                 {kind, where},
                                  {"reset", spec.reset},
                                  {"ownershipStatementsSkipped", loaded.statements_skipped},
                                  {"rowCounts", row_counts}};
     });
   }
   spdlog::info("database {} restored: {} tables, {} rows ({} of SQL); row counts match the {}",
-               target.database.name, row_counts["tables"].get<std::size_t>(),
+               database.name, row_counts["tables"].get<std::size_t>(),
                row_counts["rows"].get<std::uint64_t>(), human_bytes(loaded.sql_bytes),
                row_counts["checkedAgainst"].get<std::string>());
 
@@ -258,11 +254,11 @@ void restore_into(const manifest::Manifest& manifest, const RestoreInputs& input
           std::string("the database was restored, but the media were not: ") + error.what(),
           error.hint());
     }
-    spdlog::info("media {} {} replaced: {} entries, {}", target.media_where.first,
-                 target.media_where.second, media->entries.size(),
+    const auto [kind, where] = media_location(target.discovered.media_volume, spec.media_path);
+    spdlog::info("media {} {} replaced: {} entries, {}", kind, where, media->entries.size(),
                  human_bytes(media->content_bytes));
     status.update([&](status::JobStatus& job) {
-      job.details["media"] = {{target.media_where.first, target.media_where.second},
+      job.details["media"] = {{kind, where},
                               {"entries", media->entries.size()},
                               {"contentBytes", media->content_bytes},
                               {"strippedTopFolder", media->stripped_top_folder}};
@@ -288,11 +284,7 @@ void run_direct_restore(const manifest::Manifest& manifest, status::StatusReport
                                                " into directory " + spec.media_path
                                          : "");
   const RestoreTarget target{
-      server.database(),
-      {"server", server.address()},
-      {"directory", spec.media_path},
-      server.commands(),
-      server.as_discovered(),
+      server.commands(), server.as_discovered(),
       [&](const BackupPlan& plan) { return write_backup_set(plan, server.commands(), nullptr); },
       [&](const std::string& suffix) -> std::unique_ptr<MediaReplacement> {
         return std::make_unique<DirectoryStaging>(spec.media_path, suffix);
@@ -344,11 +336,7 @@ void run_restore(const manifest::Manifest& manifest, const docker::Client& docke
   Discovered current = found;
   current.database_container = database;
   const DatabaseCommands commands = commands_in_container(docker, database);
-  const RestoreTarget target{found.database,
-                             {"container", database.name},
-                             {"volume", found.media_volume},
-                             commands,
-                             current,
+  const RestoreTarget target{commands, current,
                              [&](const BackupPlan& plan) { return write_backup_set(plan, docker); },
                              [&](const std::string& suffix) -> std::unique_ptr<MediaReplacement> {
                                return std::make_unique<MediaStaging>(docker, database.image_id,

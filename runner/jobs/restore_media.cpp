@@ -52,8 +52,8 @@ MediaStaging::MediaStaging(const docker::Client& docker, const std::string& imag
                            const std::string& volume, const std::string& unique_suffix)
     : docker_(docker),
       volume_(volume),
-      staging_(".hivekeeper-staging-" + unique_suffix),
-      old_(".hivekeeper-old-" + unique_suffix) {
+      staging_(std::string(archive::kStagingPrefix) + unique_suffix),
+      old_(std::string(archive::kOldContentPrefix) + unique_suffix) {
   const nlohmann::json config = docker::volume_helper_config(
       image_id, volume, "media-writer", /*read_only=*/false, {"sleep", "infinity"});
   helper_ = docker_.create_container("hivekeeper-restore-" + unique_suffix, config);
@@ -144,13 +144,9 @@ void MediaStaging::swap() {
 DirectoryStaging::DirectoryStaging(std::filesystem::path directory,
                                    const std::string& unique_suffix)
     : directory_(std::move(directory)),
-      staging_(".hivekeeper-staging-" + unique_suffix),
-      old_(".hivekeeper-old-" + unique_suffix) {
-  std::error_code error;
-  if (!std::filesystem::is_directory(directory_, error))
-    throw job_failed("MediaDirectoryMissing",
-                     "the media directory " + directory_.string() + " does not exist",
-                     "check spec.media.path and the volume mount of the media claim");
+      staging_(std::string(archive::kStagingPrefix) + unique_suffix),
+      old_(std::string(archive::kOldContentPrefix) + unique_suffix) {
+  archive::require_media_directory(directory_);
   cleanup_ = std::make_unique<ScopedCleanup>([this] {
     if (swapped_) return;
     std::error_code removal;

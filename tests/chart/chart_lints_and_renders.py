@@ -30,6 +30,8 @@ import tempfile
 import jsonschema
 import yaml
 
+import k8s_tools
+
 RELEASE = "hk"
 FULLNAME = "hk-hivekeeper"
 RESTORE = ["--set", "restore.enabled=true", "--set", "restore.id=t1", "--set", "media.enabled=true",
@@ -275,12 +277,10 @@ def main():
     root = os.path.abspath(args.root)
     helm = args.helm
     if not helm:
-        fetched = subprocess.run([sys.executable, os.path.join(root, "scripts/fetch-k8s-tools")],
-                                 stdout=subprocess.PIPE, text=True)
-        if fetched.returncode != 0:
-            print("chart_lints_and_renders: cannot fetch helm (scripts/fetch-k8s-tools failed)", file=sys.stderr)
+        tools = k8s_tools.fetch(root, "chart_lints_and_renders")
+        if tools is None:
             return 1
-        helm = os.path.join(fetched.stdout.strip().splitlines()[-1], "helm")
+        helm = os.path.join(tools, "helm")
     chart = Chart(root, helm)
 
     for extra in ([], RESTORE + ARGOCD):
@@ -293,12 +293,7 @@ def main():
     check_refusals(chart)
     check_long_names(chart)
 
-    for failure in failures:
-        print(f"FAIL: {failure}", file=sys.stderr)
-    if failures:
-        return 1
-    print("chart_lints_and_renders: all checks passed")
-    return 0
+    return k8s_tools.report("chart_lints_and_renders", failures, "all checks passed")
 
 
 if __name__ == "__main__":

@@ -17,18 +17,17 @@ import sys
 
 import yaml
 
+import k8s_tools
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "../.."))
     args = parser.parse_args()
     root = os.path.abspath(args.root)
-    fetched = subprocess.run([sys.executable, os.path.join(root, "scripts/fetch-k8s-tools")],
-                             stdout=subprocess.PIPE, text=True)
-    if fetched.returncode != 0:
-        print("kubernetes_yaml_matches_chart: cannot fetch helm and kubectl", file=sys.stderr)
+    tools = k8s_tools.fetch(root, "kubernetes_yaml_matches_chart")
+    if tools is None:
         return 1
-    tools = fetched.stdout.strip().splitlines()[-1]
     failures = []
 
     check = subprocess.run([sys.executable, os.path.join(root, "scripts/render-k8s"), "--check",
@@ -52,12 +51,8 @@ def main():
         if got != sorted(objects):
             failures.append(f"kubectl kustomize {directory}: expected {sorted(objects)}, got {got}")
 
-    for failure in failures:
-        print(f"FAIL: {failure}", file=sys.stderr)
-    if failures:
-        return 1
-    print("kubernetes_yaml_matches_chart: deploy/kubernetes/ matches the chart")
-    return 0
+    return k8s_tools.report("kubernetes_yaml_matches_chart", failures,
+                            "deploy/kubernetes/ matches the chart")
 
 
 if __name__ == "__main__":

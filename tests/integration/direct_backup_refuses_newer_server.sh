@@ -11,7 +11,7 @@
 # Environment (besides lib.sh's): HIVEKEEPER_POSTGRES_18_IMAGE (default hivekeeper-postgres:18).
 source "$(dirname "$0")/lib.sh"
 NEWER_IMAGE=${HIVEKEEPER_POSTGRES_18_IMAGE:-hivekeeper-postgres:18}
-password=newer-server-secret-7c1f
+DIRECT_PASSWORD=newer-server-secret-7c1f
 servers=(newer control)
 
 server_name() { echo "$PROJECT-$1"; } # newer|control -> container name, also its network's name
@@ -48,7 +48,7 @@ start_server() { # newer|control image: the official image's interface, every co
   name=$(server_name "$1")
   docker network create "$name" >/dev/null
   docker run -d --name "$name" --network "$name" --network-alias db \
-    -e POSTGRES_DB=app -e POSTGRES_USER=app -e POSTGRES_PASSWORD="$password" \
+    -e POSTGRES_DB=app -e POSTGRES_USER=app -e POSTGRES_PASSWORD="$DIRECT_PASSWORD" \
     "$2" postgres -c log_connections=on >/dev/null
 }
 
@@ -89,18 +89,11 @@ files_under() { # dir: every file, relative, sorted
   find "$1" -type f -printf '%P\n' | sort
 }
 
-assert_no_password() { # files...
-  local file
-  for file in "$@"; do
-    ! grep -qF "$password" "$file" || fail "the password appears in $file"
-  done
-}
-
 remove_servers
 rm -rf "$WORK"
 trap finish EXIT
-mkdir -p "$WORK/secrets" "$WORK/job"
-printf '%s\n' "$password" >"$WORK/secrets/password"
+write_password_file
+mkdir -p "$WORK/job"
 cat >"$WORK/job/backup.yaml" <<YAML
 apiVersion: hivekeeper.io/v1
 kind: BackupJob
@@ -109,12 +102,7 @@ metadata:
 spec:
   environment: prod
   target:
-    postgres:
-      host: db
-      database: app
-      user: app
-      passwordFrom:
-        file: /secrets/password
+    $(direct_target)
   output:
     directory: /backups
     prefix: $PROJECT

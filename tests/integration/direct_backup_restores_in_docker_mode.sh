@@ -8,10 +8,9 @@ setup_project
 start_app
 seed_database
 original=$(database_fingerprint)
-network=$(docker inspect -f '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}}{{end}}' "$(compose ps -q db)")
-password=demo-only-password
-mkdir -p "$WORK/secrets" "$WORK/direct"
-printf '%s\n' "$password" >"$WORK/secrets/password"
+network=$(app_network)
+write_password_file
+mkdir -p "$WORK/direct"
 cat >"$WORK/direct/backup.yaml" <<YAML
 apiVersion: hivekeeper.io/v1
 kind: BackupJob
@@ -20,12 +19,7 @@ metadata:
 spec:
   environment: prod
   target:
-    postgres:
-      host: db
-      database: app
-      user: app
-      passwordFrom:
-        file: /secrets/password
+    $(direct_target)
   output:
     directory: /backups
     prefix: $PROJECT
@@ -50,9 +44,7 @@ gunzip -t "$BACKUPS/$dump" || fail "$dump is not valid gzip"
 gunzip -c "$BACKUPS/$dump" | tail -n 5 | grep -q 'PostgreSQL database dump complete' || fail "$dump has no trailer"
 [ "$(jq '.database.rowCounts | length' "$BACKUPS/$metadata")" -gt 0 ] || fail "no row counts in $metadata"
 assert_eq db:5432 "$(jq -r .database.server "$BACKUPS/$metadata")" "server in the metadata"
-for file in "$status" "$BACKUPS/$metadata" "$WORK/stdout" "$WORK/stderr"; do
-  ! grep -qF "$password" "$file" || fail "the password appears in $(basename "$file")"
-done
+assert_no_password "$status" "$BACKUPS/$metadata" "$WORK/stdout" "$WORK/stderr"
 
 # The direct backup restores in Docker mode.
 psql_app -c "UPDATE auth_user SET username = username || '-after'" -c "DELETE FROM beefont_glyph" >/dev/null

@@ -10,12 +10,11 @@ setup_project
 start_app_with_a_backup
 original_db=$(database_fingerprint)
 original_media=$(media_fingerprint_of_volume)
-network=$(docker inspect -f '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}}{{end}}' "$(compose ps -q db)")
-password=demo-only-password
-mkdir -p "$WORK/secrets" "$WORK/direct" "$WORK/media"
-printf '%s\n' "$password" >"$WORK/secrets/password"
+network=$(app_network)
+write_password_file
+mkdir -p "$WORK/direct" "$WORK/media"
 # The claim's content: a copy of the volume, as it would be after moving the app to a cluster.
-docker run --rm -v "$MEDIA_VOLUME:/m:ro" -v "$WORK/media:/out" "$WEB_IMAGE" cp -a /m/. /out/
+copy_media_volume_to "$WORK/media"
 assert_eq "$original_media" "$(media_fingerprint_of_dir "$WORK/media")" "the directory copy of the volume"
 
 write_restore_manifest() { # database-file media-file
@@ -27,12 +26,7 @@ metadata:
 spec:
   environment: prod
   target:
-    postgres:
-      host: db
-      database: app
-      user: app
-      passwordFrom:
-        file: /secrets/password
+    $(direct_target)
   source:
     directory: /backups
     prefix: $PROJECT
@@ -76,9 +70,7 @@ assert_eq metadata "$(status_field "$status" .status.database.rowCounts.checkedA
 assert_eq 1 "$(wc -l <"$WORK/termination-log" | tr -d ' ' | sed 's/^0$/1/')" "termination log lines"
 assert_eq Succeeded "$(jq -r .status.phase "$WORK/termination-log")" "phase in the termination log"
 assert_eq restore-direct "$(jq -r .metadata.name "$WORK/termination-log")" "name in the termination log"
-for file in "$status" "$WORK/termination-log" "$WORK/stdout" "$WORK/stderr"; do
-  ! grep -qF "$password" "$file" || fail "the password appears in $(basename "$file")"
-done
+assert_no_password "$status" "$WORK/termination-log" "$WORK/stdout" "$WORK/stderr"
 
 # The safety backup holds the damaged state, database and media, named as the seed names them.
 safety_db=$(jq -r '.status.safetyBackup.database' "$status")
@@ -121,7 +113,7 @@ metadata:
 spec:
   environment: prod
   target:
-    postgres: {host: db, database: app, user: app, passwordFrom: {file: /secrets/password}}
+    $(direct_target)
   media: {enabled: true, path: /media}
   output: {directory: /backups, prefix: $PROJECT}
 YAML

@@ -157,6 +157,63 @@ media_fingerprint_of_volume() {
     "$WEB_IMAGE" bash /fp /m || fail "cannot read the media volume"
 }
 
+copy_media_volume_to() { # dir: the volume's content, modes and times kept (a claim's stand-in)
+  docker run --rm -v "$MEDIA_VOLUME:/m:ro" -v "$1:/out" "$WEB_IMAGE" cp -a /m/. /out/
+}
+
 media_fingerprint_of_dir() {
   bash "$HK_ROOT/tests/integration/media_fingerprint" "$1"
+}
+
+# Direct mode (spec.target.postgres), as a cluster runs the runner: no Docker socket, the database
+# reached over the network, the password in a file as a mounted Secret gives it.
+DIRECT_PASSWORD=demo-only-password
+
+write_password_file() { # the Secret's file: $WORK/secrets/password
+  mkdir -p "$WORK/secrets"
+  printf '%s\n' "$DIRECT_PASSWORD" >"$WORK/secrets/password"
+}
+
+# The manifests' spec.target for the app's database, as one flow-style line (after `target:`).
+direct_target() {
+  echo "postgres: {host: db, database: app, user: app, passwordFrom: {file: /secrets/password}}"
+}
+
+app_network() { # the network the app's db container is on
+  docker inspect -f '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}}{{end}}' "$(compose ps -q db)"
+}
+
+assert_no_password() { # files...
+  local file
+  for file in "$@"; do
+    ! grep -qF "$DIRECT_PASSWORD" "$file" || fail "the password appears in $(basename "$file")"
+  done
+}
+
+# A big table for the SIGTERM suites, in its own schema: out of database_fingerprint (which reads
+# public), so it is checked by count and sum instead of being hashed twice. Its jsonb column makes
+# the server take some 3 s per million rows, however fast the dump reaches it.
+create_bulk_table() { # rows
+  psql_app -c "CREATE SCHEMA bulk" -c "CREATE TABLE bulk.rows (id bigint, created timestamptz, data jsonb)" \
+    -c "INSERT INTO bulk.rows SELECT n, '2026-01-01'::timestamptz + n * interval '1 s',
+          jsonb_build_object('n', n, 'tags', jsonb_build_array('bee', 'hive', n % 7), 'note', 'row ' || n)
+        FROM generate_series(1, $1) n" >/dev/null
+}
+
+bulk_summary() {
+  docker exec "$(compose ps -q db)" psql -X -q -At -U app app -c "SELECT count(*) || ' rows, sum ' || sum(id) FROM bulk.rows"
+}
+
+# Waits, in one session polling every 20 ms, until a restore's psql copies the big table's rows
+# (a safety backup's pg_dump copies them TO stdout, which does not count); prints that session's
+# pid, or nothing after 60 s.
+pid_loading_bulk() {
+  docker exec "$(compose ps -q db)" psql -X -q -v ON_ERROR_STOP=1 -U app app -c "DO \$\$ DECLARE copying int; BEGIN
+    FOR i IN 1..3000 LOOP
+      PERFORM pg_stat_clear_snapshot();
+      SELECT pid INTO copying FROM pg_stat_activity WHERE query LIKE 'COPY bulk.rows %FROM stdin;';
+      IF copying IS NOT NULL THEN RAISE NOTICE 'copying %', copying; RETURN; END IF;
+      PERFORM pg_sleep(0.02);
+    END LOOP;
+  END \$\$" 2>&1 | sed -n 's/^NOTICE:  copying //p' || true
 }

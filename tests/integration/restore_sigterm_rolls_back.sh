@@ -15,14 +15,7 @@ seed_media
 db=$(compose ps -q db)
 web=$(compose ps -q web)
 psql_db() { docker exec "$db" psql -X -q -At -U app app -c "$1"; }
-# The big table lives in its own schema: out of the fingerprint (which reads public), so it is
-# checked by count and sum instead of being hashed twice. Its jsonb column makes the server take
-# some 3 s per million rows, however fast the dump reaches it.
-psql_app -c "CREATE SCHEMA bulk" -c "CREATE TABLE bulk.rows (id bigint, created timestamptz, data jsonb)" \
-  -c "INSERT INTO bulk.rows SELECT n, '2026-01-01'::timestamptz + n * interval '1 s',
-        jsonb_build_object('n', n, 'tags', jsonb_build_array('bee', 'hive', n % 7), 'note', 'row ' || n)
-      FROM generate_series(1, 3000000) n" >/dev/null
-bulk() { psql_db "SELECT count(*) || ' rows, sum ' || sum(id) FROM bulk.rows"; }
+create_bulk_table 3000000
 
 run_job backup prod --media
 assert_eq 0 "$(job_exit)" "exit code of the backup"
@@ -30,22 +23,14 @@ assert_eq 0 "$(job_exit)" "exit code of the backup"
 psql_app -c "UPDATE auth_user SET username = username || '-after'" -c "DELETE FROM bulk.rows WHERE id % 3 = 0" >/dev/null
 docker run --rm -v "$MEDIA_VOLUME:/m" "$WEB_IMAGE" bash -c 'echo after > /m/glyphs/g2.svg'
 before_db=$(database_fingerprint)
-before_bulk=$(bulk)
+before_bulk=$(bulk_summary)
 before_media=$(media_fingerprint_of_volume)
 
 compose run --rm -T --name "$PROJECT-job" restore-job restore prod --media latest --quiesce web \
   >"$WORK/stdout" 2>"$WORK/stderr" &
 job=$!
-# Wait, in one session polling every 20 ms, until psql copies the big table's rows (the safety
-# backup's pg_dump copies them TO stdout), so the signal comes early in a load of several seconds.
-loading=$(docker exec "$db" psql -X -q -v ON_ERROR_STOP=1 -U app app -c "DO \$\$ DECLARE copying int; BEGIN
-  FOR i IN 1..3000 LOOP
-    PERFORM pg_stat_clear_snapshot();
-    SELECT pid INTO copying FROM pg_stat_activity WHERE query LIKE 'COPY bulk.rows %FROM stdin;';
-    IF copying IS NOT NULL THEN RAISE NOTICE 'copying %', copying; RETURN; END IF;
-    PERFORM pg_sleep(0.02);
-  END LOOP;
-END \$\$" 2>&1 | sed -n 's/^NOTICE:  copying //p' || true)
+# The signal comes early in a load of several seconds.
+loading=$(pid_loading_bulk)
 [ -n "$loading" ] || fail "the restore never began to load the big table"
 helper=$(docker ps -q --filter "label=hivekeeper.io/volume=$MEDIA_VOLUME")
 [ -n "$helper" ] || fail "no helper container while loading"
@@ -69,7 +54,7 @@ for _ in $(seq 1 50); do
 done
 assert_eq "" "$(psql_db "SELECT pid || ' ' || state || ' ' || query FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")" "other sessions after SIGTERM"
 assert_eq "$before_db" "$(database_fingerprint)" "database after SIGTERM"
-assert_eq "$before_bulk" "$(bulk)" "big table after SIGTERM"
+assert_eq "$before_bulk" "$(bulk_summary)" "big table after SIGTERM"
 assert_eq true "$(docker inspect -f '{{.State.Running}}' "$web")" "web running after SIGTERM"
 [ -z "$(docker ps -aq --filter "label=hivekeeper.io/volume=$MEDIA_VOLUME")" ] || fail "a helper container was left behind"
 assert_eq "" "$(docker run --rm -v "$MEDIA_VOLUME:/m:ro" "$WEB_IMAGE" find /m -maxdepth 1 -name '.hivekeeper-*')" "Hivekeeper folders left in the volume"

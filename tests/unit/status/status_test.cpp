@@ -179,6 +179,10 @@ TEST(TerminationMessage, DropsTheDetailsAndThenTheListsToStayUnder4096Bytes) {
   const json without_details = json::parse(termination_message(kManifest, status));
   EXPECT_FALSE(without_details["status"].contains("otherSessions"));
   EXPECT_EQ(without_details["status"]["phase"], "Failed");
+  // Only the details went: the conditions and the whole message stay.
+  EXPECT_FALSE(without_details["status"].contains("truncated"));
+  EXPECT_EQ(without_details["status"]["conditions"].size(), 1u);
+  EXPECT_EQ(without_details["status"]["message"], status.message);
 
   status.message = std::string(5000, 'y');  // too long even alone: cut, and said so
   status.hint = "restore another backup";

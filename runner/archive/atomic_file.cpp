@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace hivekeeper::archive {
 namespace {
@@ -56,10 +57,10 @@ Error write_failed(const std::filesystem::path& path, const std::string& action,
 }  // namespace
 
 AtomicFile::AtomicFile(std::filesystem::path final_path) : final_path_(std::move(final_path)) {
-  temporary_path_ = final_path_.parent_path() / ("." + final_path_.filename().string() +
-                                                 ".partial-" + std::to_string(::getpid()));
+  temporary_path_ = final_path_.parent_path() /
+                    ("." + final_path_.filename().string() + ".partial-" + random_token());
   register_temporary(temporary_path_);
-  fd_ = ::open(temporary_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  fd_ = ::open(temporary_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     const int error_number = errno;
     unregister_temporary(temporary_path_);

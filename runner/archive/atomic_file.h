@@ -1,5 +1,5 @@
 // A file that appears under its final name complete or not at all. It is written under a hidden
-// temporary name in the target directory (".NAME.partial-PID", which never looks like a backup to
+// temporary name in the target directory (".NAME.partial-TOKEN", which never looks like a backup to
 // "latest" selection), and commit() fsyncs it, renames it into place and fsyncs the directory.
 // The destructor never commits: a file abandoned by an exception is removed. Temporary names are
 // also kept in a process-wide registry so that the SIGINT/SIGTERM handler removes them.

@@ -1,6 +1,8 @@
 #include "common/text.h"
 
 #include <algorithm>
+#include <format>
+#include <random>
 
 namespace hivekeeper {
 
@@ -32,6 +34,11 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
     if (distance < best_distance) best_distance = distance, best = candidate;
   }
   return best;
+}
+
+std::string random_token() {
+  std::random_device entropy;
+  return std::format("{:08x}{:08x}", entropy(), entropy());
 }
 
 }  // namespace hivekeeper

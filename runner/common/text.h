@@ -1,5 +1,5 @@
-// Small text helpers shared by the parsers: "did you mean" suggestions for misspelt fields,
-// commands and options.
+// Small text helpers: "did you mean" suggestions for misspelt fields, commands and options, and
+// random tokens for names that concurrent jobs must not share.
 #pragma once
 
 #include <cstddef>
@@ -16,5 +16,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // Leading dashes are ignored on both sides, so "--projct" finds "--project".
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates,
                           std::size_t max_distance = 2);
+
+// 16 random hex digits. Helper containers, staging folders, temporary files and server sessions
+// carry one: two jobs on one engine can start in the same second, and inside a container every
+// job is PID 1, so neither the time nor the PID tells them apart.
+std::string random_token();
 
 }  // namespace hivekeeper

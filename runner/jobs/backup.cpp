@@ -19,6 +19,7 @@
 #include "archive/sha256.h"
 #include "common/error.h"
 #include "common/interrupt.h"
+#include "common/text.h"
 #include "jobs/direct_server.h"
 #include "jobs/discovery.h"
 #include "jobs/metadata.h"
@@ -180,8 +181,7 @@ MediaResult archive_media(const BackupPlan& plan, archive::BytePipe& pipe,
 
 MediaResult archive_volume(const docker::Client& docker, const BackupPlan& plan,
                            archive::BytePipe& pipe, ProgressCounter& progress) {
-  const std::string helper_name =
-      "hivekeeper-media-" + plan.timestamp + "-" + std::to_string(::getpid());
+  const std::string helper_name = "hivekeeper-media-" + plan.timestamp + "-" + random_token();
   const nlohmann::json config = docker::volume_helper_config(
       plan.database_container.image_id, plan.media_volume, "media-reader", /*read_only=*/true,
       {"true"}, {{"hivekeeper.io/job", plan.job_name}});

@@ -1,13 +1,12 @@
 #include "jobs/direct_server.h"
 
 #include <cstdlib>
-#include <format>
 #include <optional>
-#include <random>
 
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace hivekeeper::jobs {
 namespace {
@@ -18,11 +17,6 @@ int client_major(const std::string& tool) {
       {{tool, "--version"}, {}, false}, [&](std::string_view bytes) { version.append(bytes); },
       [](std::string_view) {});
   return postgres::client_major_version(version);
-}
-
-std::string unique_application_name() {
-  std::random_device entropy;
-  return std::format("hivekeeper-{:08x}{:08x}", entropy(), entropy());
 }
 
 }  // namespace
@@ -41,7 +35,7 @@ DirectServer::DirectServer(const manifest::PostgresTarget& target)
   for (const char* tool : {"pg_dump", "psql"})
     postgres::require_client_not_older(client_major(tool), info_, tool);
   pgpass_ = std::make_unique<postgres::PgpassFile>(settings_, password_);
-  application_name_ = unique_application_name();
+  application_name_ = "hivekeeper-" + random_token();
   commands_ = commands_beside_runner(
       postgres::client_environment(settings_, pgpass_->path(), application_name_), address_);
   end_sessions_on_interrupt_ = std::make_unique<ScopedCleanup>([this] {

@@ -49,7 +49,7 @@ std::optional<BackupFileName> parse_backup_file_name(std::string_view name);
 std::string metadata_file_name(const BackupFileName& file);
 
 // The newest file of KIND for PREFIX and ENVIRONMENT among NAMES, by the timestamp in the name.
-// Safety backups, other environments, other prefixes and partial files (".name.partial-PID")
+// Safety backups, other environments, other prefixes and partial files (".name.partial-TOKEN")
 // are never chosen.
 std::optional<std::string> newest_backup(const std::vector<std::string>& names,
                                          const std::string& prefix,

@@ -13,6 +13,7 @@
 #include "archive/media_restore.h"
 #include "common/error.h"
 #include "common/interrupt.h"
+#include "common/text.h"
 #include "jobs/backup.h"
 #include "jobs/direct_server.h"
 #include "jobs/discovery.h"
@@ -190,7 +191,7 @@ void restore_into(const manifest::Manifest& manifest, const RestoreInputs& input
   std::unique_ptr<MediaReplacement> staging;
   std::future<void> staged;
   if (media) {
-    staging = target.media(backup_timestamp(Clock::now()) + "-" + std::to_string(::getpid()));
+    staging = target.media(backup_timestamp(Clock::now()) + "-" + random_token());
     staged = std::async(std::launch::async, [&] { staging->stage(*sources.media_file, *media); });
   }
   const auto wait_for_staging = [&] {

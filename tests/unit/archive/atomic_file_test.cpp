@@ -17,16 +17,18 @@ using hivekeeper::testing::read_file;
 using hivekeeper::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
 
 TEST(AtomicFile, WritesUnderAHiddenTemporaryNameInTheSameDirectory) {
   TempDir dir;
   AtomicFile file(dir / "beelab_prod_2026-11-24_031500.json");
-  const std::string expected =
-      ".beelab_prod_2026-11-24_031500.json.partial-" + std::to_string(::getpid());
-  EXPECT_EQ(file.temporary_path(), dir / expected);
+  const std::string temporary = file.temporary_path().filename().string();
+  EXPECT_EQ(file.temporary_path().parent_path(), dir.path());
+  EXPECT_THAT(temporary,
+              MatchesRegex(R"(\.beelab_prod_2026-11-24_031500\.json\.partial-[0-9a-f]{16})"));
   EXPECT_EQ(file.final_path(), dir / "beelab_prod_2026-11-24_031500.json");
   file.write("{}", 2);
-  EXPECT_THAT(dir.names(), ElementsAre(expected));
+  EXPECT_THAT(dir.names(), ElementsAre(temporary));
   EXPECT_EQ(read_file(file.temporary_path()), "{}");
 }
 
@@ -65,13 +67,13 @@ TEST(AtomicFile, CommitReplacesAnExistingFile) {
 }
 
 TEST(AtomicFile, MissingDirectoryIsOutputWriteFailed) {
-  const std::string temporary = "/nonexistent-dir/.x.json.partial-" + std::to_string(::getpid());
   const auto error = error_from([] { AtomicFile file("/nonexistent-dir/x.json"); });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "OutputWriteFailed");
   EXPECT_EQ(error->exit_code(), 1);
-  EXPECT_EQ(std::string(error->what()),
-            "cannot create " + temporary + ": No such file or directory");
+  EXPECT_THAT(std::string(error->what()),
+              MatchesRegex(R"(cannot create /nonexistent-dir/\.x\.json\.partial-[0-9a-f]{16}: )"
+                           "No such file or directory"));
   EXPECT_EQ(error->hint(), "check that the directory exists and is writable");
 }
 

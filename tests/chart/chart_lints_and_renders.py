@@ -16,6 +16,9 @@
 6. values.schema.json refuses bad values (helm template fails naming the field), and the
    templates refuse what the schema cannot say (restore.media without media.enabled).
 7. A long release name still gives names Kubernetes accepts (CronJob <= 52, Job <= 63).
+8. The chart carries the CRDs (crds/, which `helm install` applies before the templates): `helm
+   show crds` and `helm template --include-crds` give exactly the two CRDs of
+   deploy/kubernetes/crds/, and plain `helm template` none.
 
 Needs helm: --helm, else the one scripts/fetch-k8s-tools fetches (network on first use).
 """
@@ -268,6 +271,26 @@ def check_long_names(chart):
                f"{document['kind']} {name}: not a name Kubernetes accepts (max {limit})")
 
 
+def check_crds(chart):
+    expected = []
+    for name in ("backupjobs.hivekeeper.io.yaml", "restorejobs.hivekeeper.io.yaml"):
+        with open(os.path.join(chart.root, "deploy/kubernetes/crds", name)) as f:
+            expected.append(yaml.safe_load(f))
+    shown = chart.run("show", "crds", chart.path)
+    if expect(shown.returncode == 0, f"helm show crds:\n{shown.stderr}"):
+        documents = [doc for doc in yaml.safe_load_all(shown.stdout) if doc]
+        expect_eq([crd["metadata"]["name"] for crd in expected], [doc["metadata"]["name"] for doc in documents],
+                  "CRDs in helm show crds")
+        expect(expected == documents, "helm show crds: not the CRDs of deploy/kubernetes/crds/")
+    _, documents = chart.template([])
+    expect("CustomResourceDefinition" not in by_kind(documents), "helm template without --include-crds renders CRDs")
+    _, documents = chart.template(["--include-crds"])
+    crds = by_kind(documents).get("CustomResourceDefinition", [])
+    expect_eq([crd["metadata"]["name"] for crd in expected], [crd["metadata"]["name"] for crd in crds],
+              "CRDs rendered by helm template --include-crds")
+    expect(expected == crds, "helm template --include-crds: not the CRDs of deploy/kubernetes/crds/")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "../.."))
@@ -292,6 +315,7 @@ def main():
     check_no_password(chart, texts)
     check_refusals(chart)
     check_long_names(chart)
+    check_crds(chart)
 
     return k8s_tools.report("chart_lints_and_renders", failures, "all checks passed")
 

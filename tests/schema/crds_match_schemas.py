@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The Kubernetes CRDs in deploy/kubernetes/crds/ match the manifests' JSON Schemas.
+"""The Kubernetes CRDs in deploy/kubernetes/crds/ (and their copy in charts/hivekeeper/crds/)
+match the manifests' JSON Schemas.
 
-1. `scripts/gen-crds --check`: the committed CRDs are exactly what the generator makes from
+1. `scripts/gen-crds --check`: the committed CRDs, both copies, are exactly what the generator makes from
    manifests/schema/*.schema.json today (a changed description is enough to fail).
 2. The generator's translation rules, on small synthetic schemas: each rule translates as its
    comment says, and constructs without a translation are errors, not silently dropped.
@@ -178,7 +179,7 @@ def main() -> int:
 
     schemas = {}
     for _, kind, plural, singular, short_name in gen.CRDS:
-        relative = f"{gen.OUTPUT_DIR}/{plural}.{gen.GROUP}.yaml"
+        relative = f"{gen.OUTPUT_DIRS[0]}/{plural}.{gen.GROUP}.yaml"
         with open(os.path.join(root, relative)) as f:
             crd = yaml.safe_load(f)
         spec = crd["spec"]

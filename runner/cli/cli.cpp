@@ -1,11 +1,14 @@
 #include "cli/cli.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <clocale>
 #include <cstdio>
 #include <cstring>
+#include <format>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -18,6 +21,7 @@
 #include "common/log.h"
 #include "docker/client.h"
 #include "jobs/backup.h"
+#include "jobs/directory_lock.h"
 #include "jobs/naming.h"
 #include "jobs/restore.h"
 #include "manifest/manifest.h"
@@ -95,6 +99,16 @@ void write_termination_log(const std::string& path, const nlohmann::json& manife
     spdlog::warn("could not write the termination message to {}: {}", path, std::strerror(errno));
 }
 
+// Who holds the backup directory, for the message of a job that waits for it.
+std::string job_description(const manifest::Manifest& manifest, const std::string& start) {
+  const manifest::Environment environment =
+      manifest.is_restore() ? manifest.restore.environment : manifest.backup.environment;
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  return std::format("{} {} ({}, started {}{}{})", manifest.kind, manifest.name,
+                     manifest::to_string(environment), start, host[0] ? " on " : "", host.data());
+}
+
 int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
   auto status = std::make_shared<status::StatusReporter>(status_path_for(invocation, manifest),
                                                          manifest.document);
@@ -118,6 +132,16 @@ int execute(const Invocation& invocation, const manifest::Manifest& manifest) {
   const auto started = std::chrono::steady_clock::now();
   int exit_code = kExitOk;
   try {
+    const jobs::DirectoryLock lock(
+        manifest.directory(), job_description(manifest, start), [&](const std::string& other) {
+          const std::string message = std::format(
+              "waiting for {} to finish: one job at a time uses {}", other, manifest.directory());
+          spdlog::info("{}", message);
+          status->update([&](status::JobStatus& job) {
+            status::set_condition(job.conditions, {"Running", "False", "Waiting", message,
+                                                   jobs::rfc3339(jobs::Clock::now())});
+          });
+        });
     const manifest::TargetSpec& target =
         manifest.is_restore() ? manifest.restore.target : manifest.backup.target;
     docker::Client docker(docker::Client::socket_path_from_environment());

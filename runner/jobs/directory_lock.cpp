@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -31,52 +32,81 @@ void write_holder(int fd, const std::string& holder) {
     spdlog::debug("could not describe this job in the lock file: {}", std::strerror(errno));
 }
 
+// The open lock file's descriptor; -1 when the directory is read-only (warned: no lock).
+int open_lock_file(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd >= 0) return fd;
+  const int error_number = errno;
+  if (error_number == EROFS || error_number == EACCES) {
+    // A restore may read backups from a read-only mount (status and safety backup elsewhere).
+    spdlog::warn("{}; running without the one-job-at-a-time lock",
+                 errno_text("cannot create " + path.string(), error_number));
+    return -1;
+  }
+  throw job_failed("OutputWriteFailed", errno_text("cannot open " + path.string(), error_number),
+                   "the backup directory must be writable: each job locks it for its run");
+}
+
+bool names_the_open_file(const std::filesystem::path& path, int fd) {
+  struct stat opened{};
+  struct stat named{};
+  return ::fstat(fd, &opened) == 0 && ::stat(path.c_str(), &named) == 0 &&
+         opened.st_dev == named.st_dev && opened.st_ino == named.st_ino;
+}
+
 }  // namespace
 
 DirectoryLock::DirectoryLock(const std::filesystem::path& directory, const std::string& holder,
                              const std::function<void(const std::string& other)>& on_wait,
-                             std::chrono::milliseconds poll) {
-  const std::filesystem::path path = directory / kLockFileName;
+                             std::chrono::milliseconds poll)
+    : path_(directory / kLockFileName) {
   std::error_code ignored;
   std::filesystem::create_directories(directory, ignored);  // opening the file says what failed
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    const int error_number = errno;
-    if (error_number == EROFS || error_number == EACCES) {
-      // A restore may read backups from a read-only mount (status and safety backup elsewhere).
-      spdlog::warn("{}; running without the one-job-at-a-time lock",
-                   errno_text("cannot create " + path.string(), error_number));
-      return;
-    }
-    throw job_failed("OutputWriteFailed", errno_text("cannot open " + path.string(), error_number),
-                     "the backup directory must be writable: each job locks it for its run");
-  }
   bool told = false;
-  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    const int error_number = errno;
-    if (error_number == EINTR) continue;
-    if (error_number != EWOULDBLOCK) {
+  for (;;) {
+    const int fd = open_lock_file(path_);
+    if (fd < 0) return;
+    int error_number = 0;
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      error_number = errno;
+      if (error_number == EINTR) continue;
+      if (error_number != EWOULDBLOCK) break;
+      error_number = 0;
+      if (!told) {
+        on_wait(read_holder(fd));
+        told = true;
+      }
+      if (interrupted()) {
+        ::close(fd);
+        wait_if_interrupted();
+      }
+      std::this_thread::sleep_for(poll);
+    }
+    if (error_number != 0) {
       ::close(fd);
       spdlog::warn("{}; running without the one-job-at-a-time lock",
-                   errno_text("cannot lock " + path.string(), error_number));
+                   errno_text("cannot lock " + path_.string(), error_number));
       return;
     }
-    if (!told) {
-      on_wait(read_holder(fd));
-      told = true;
+    if (names_the_open_file(path_, fd)) {
+      fd_ = fd;
+      write_holder(fd_, holder);
+      // On SIGTERM the destructor never runs: the file goes with the job's other cleanups, and
+      // the lock itself stays held until the process exits, after them.
+      remove_on_interrupt_ =
+          std::make_unique<ScopedCleanup>([path = path_] { ::unlink(path.c_str()); });
+      return;
     }
-    if (interrupted()) {
-      ::close(fd);
-      wait_if_interrupted();
-    }
-    std::this_thread::sleep_for(poll);
+    ::close(fd);  // its holder removed this file when it ended: lock the one at the path now
   }
-  fd_ = fd;
-  write_holder(fd_, holder);
 }
 
 DirectoryLock::~DirectoryLock() {
-  if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
+  if (fd_ < 0) return;
+  // Removed while still locked, so a job that opens the path after this finds a new file; one
+  // that opened the old file before sees that it is no longer the path's, and opens again.
+  remove_on_interrupt_.reset();
+  ::close(fd_);
 }
 
 }  // namespace hivekeeper::jobs

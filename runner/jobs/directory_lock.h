@@ -5,13 +5,17 @@
 // taken waits, saying for whom, instead of failing: dev and prod crons that fire together
 // simply run one after the other. flock is per open file, so it also works across containers
 // that bind-mount the directory and across pods on one node's volume, and the kernel drops it
-// when a job dies, so there is no stale lock to clean up. The file itself stays.
+// when a job dies, so there is no stale lock to clean up. The file is removed when the job
+// ends; one left by a killed job (SIGKILL) is taken by the next job at once.
 #pragma once
 
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
+
+#include "common/interrupt.h"
 
 namespace hivekeeper::jobs {
 
@@ -34,7 +38,9 @@ class DirectoryLock {
   bool held() const { return fd_ >= 0; }
 
  private:
+  std::filesystem::path path_;
   int fd_ = -1;
+  std::unique_ptr<ScopedCleanup> remove_on_interrupt_;  // removes the file, at scope end too
 };
 
 }  // namespace hivekeeper::jobs

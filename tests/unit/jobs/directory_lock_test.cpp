@@ -48,11 +48,49 @@ TEST(DirectoryLock, ASecondJobWaitsNamingTheFirstAndRunsWhenItEnds) {
   EXPECT_EQ(told_future.get(), "RestoreJob restore-prod (prod)");
   std::this_thread::sleep_for(100ms);
   EXPECT_FALSE(second_held) << "the second job ran while the first held the directory";
+  // The first removes the file it locked on its way out; the second, which opened that file,
+  // must notice and lock the one at the path instead, or a third job could run beside it.
   first.reset();
   second.join();
   EXPECT_TRUE(second_held);
-  // The description is the newest holder's, not a mix of both.
-  EXPECT_EQ(read_file(dir / kLockFileName), "BackupJob nightly-dev (dev)");
+  EXPECT_FALSE(std::filesystem::exists(dir / kLockFileName)) << "the second left its lock file";
+}
+
+TEST(DirectoryLock, AJobThatOpenedARemovedFileLocksTheNewOne) {
+  TempDir dir;
+  std::optional<DirectoryLock> first;
+  first.emplace(dir.path(), "first", [](const std::string&) {});
+  std::promise<void> waiting;
+  std::atomic<bool> second_done = false;
+  std::thread second([&] {
+    const DirectoryLock lock(
+        dir.path(), "second", [&](const std::string&) { waiting.set_value(); }, 10ms);
+    // Held: the path names this job's file, not the removed one.
+    EXPECT_EQ(read_file(dir / kLockFileName), "second");
+    std::this_thread::sleep_for(100ms);
+    second_done = true;
+  });
+  waiting.get_future().wait();
+  first.reset();
+  // A third job that comes now must wait for the second.
+  std::this_thread::sleep_for(50ms);
+  bool third_waited = false;
+  {
+    const DirectoryLock third(
+        dir.path(), "third", [&](const std::string&) { third_waited = true; }, 10ms);
+    EXPECT_TRUE(second_done) << "the third job ran beside the second";
+  }
+  second.join();
+  EXPECT_TRUE(third_waited);
+}
+
+TEST(DirectoryLock, TheLockFileIsRemovedWhenTheJobEnds) {
+  TempDir dir;
+  {
+    const DirectoryLock lock(dir.path(), "BackupJob b (dev)", [](const std::string&) {});
+    EXPECT_EQ(read_file(dir / kLockFileName), "BackupJob b (dev)");
+  }
+  EXPECT_TRUE(dir.names().empty());
 }
 
 TEST(DirectoryLock, AMissingDirectoryIsCreated) {

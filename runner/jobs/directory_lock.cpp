@@ -66,12 +66,15 @@ DirectoryLock::DirectoryLock(const std::filesystem::path& directory, const std::
   for (;;) {
     const int fd = open_lock_file(path_);
     if (fd < 0) return;
-    int error_number = 0;
     while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      error_number = errno;
+      const int error_number = errno;
       if (error_number == EINTR) continue;
-      if (error_number != EWOULDBLOCK) break;
-      error_number = 0;
+      if (error_number != EWOULDBLOCK) {
+        ::close(fd);
+        spdlog::warn("{}; running without the one-job-at-a-time lock",
+                     errno_text("cannot lock " + path_.string(), error_number));
+        return;
+      }
       if (!told) {
         on_wait(read_holder(fd));
         told = true;
@@ -81,12 +84,6 @@ DirectoryLock::DirectoryLock(const std::filesystem::path& directory, const std::
         wait_if_interrupted();
       }
       std::this_thread::sleep_for(poll);
-    }
-    if (error_number != 0) {
-      ::close(fd);
-      spdlog::warn("{}; running without the one-job-at-a-time lock",
-                   errno_text("cannot lock " + path_.string(), error_number));
-      return;
     }
     if (names_the_open_file(path_, fd)) {
       fd_ = fd;

@@ -94,15 +94,7 @@ rm -rf "$WORK"
 trap finish EXIT
 write_password_file
 mkdir -p "$WORK/job"
-cat >"$WORK/job/backup.yaml" <<YAML
-apiVersion: hivekeeper.io/v1
-kind: BackupJob
-metadata:
-  name: version-check
-spec:
-  environment: prod
-  target:
-    $(direct_target)
+write_direct_manifest "$WORK/job/backup.yaml" BackupJob version-check <<YAML
   output:
     directory: /backups
     prefix: $PROJECT

@@ -11,15 +11,7 @@ original=$(database_fingerprint)
 network=$(app_network)
 write_password_file
 mkdir -p "$WORK/direct"
-cat >"$WORK/direct/backup.yaml" <<YAML
-apiVersion: hivekeeper.io/v1
-kind: BackupJob
-metadata:
-  name: nightly-direct
-spec:
-  environment: prod
-  target:
-    $(direct_target)
+write_direct_manifest "$WORK/direct/backup.yaml" BackupJob nightly-direct <<YAML
   output:
     directory: /backups
     prefix: $PROJECT

@@ -18,15 +18,7 @@ copy_media_volume_to "$WORK/media"
 assert_eq "$original_media" "$(media_fingerprint_of_dir "$WORK/media")" "the directory copy of the volume"
 
 write_restore_manifest() { # database-file media-file
-  cat >"$WORK/direct/job.yaml" <<YAML
-apiVersion: hivekeeper.io/v1
-kind: RestoreJob
-metadata:
-  name: restore-direct
-spec:
-  environment: prod
-  target:
-    $(direct_target)
+  write_direct_manifest "$WORK/direct/job.yaml" RestoreJob restore-direct <<YAML
   source:
     directory: /backups
     prefix: $PROJECT
@@ -105,15 +97,7 @@ rm "$BACKUPS/${PROJECT}_prod_media_2020-01-01_000000.tgz"
 echo "added in the cluster" >"$WORK/media/uploads/cluster-only.txt"
 cluster_media=$(media_fingerprint_of_dir "$WORK/media")
 cluster_db=$(database_fingerprint)
-cat >"$WORK/direct/job.yaml" <<YAML
-apiVersion: hivekeeper.io/v1
-kind: BackupJob
-metadata:
-  name: nightly-direct
-spec:
-  environment: prod
-  target:
-    $(direct_target)
+write_direct_manifest "$WORK/direct/job.yaml" BackupJob nightly-direct <<YAML
   media: {enabled: true, path: /media}
   output: {directory: /backups, prefix: $PROJECT}
 YAML

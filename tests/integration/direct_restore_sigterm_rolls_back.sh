@@ -25,15 +25,7 @@ before_db=$(database_fingerprint)
 before_bulk=$(bulk_summary)
 before_media=$(media_fingerprint_of_dir "$WORK/media")
 
-cat >"$WORK/direct/job.yaml" <<YAML
-apiVersion: hivekeeper.io/v1
-kind: RestoreJob
-metadata:
-  name: restore-direct
-spec:
-  environment: prod
-  target:
-    $(direct_target)
+write_direct_manifest "$WORK/direct/job.yaml" RestoreJob restore-direct <<YAML
   source: {directory: /backups, prefix: $PROJECT, database: latest, media: latest}
   media: {path: /media}
   safetyBackup: false

@@ -87,6 +87,25 @@ def write_file(path, content, mode, uid, gid):
     os.chmod(path, mode)
 
 
+def read_bytes(directory, name):
+    with open(os.path.join(directory, name), "rb") as f:
+        return f.read()
+
+
+def project(staged, source, keys, content_of, fs_group):
+    """A configMap or secret volume as the kubelet projects it into `staged`: its items (default:
+    every key, under its own name), each with the item's mode, else defaultMode, else 0644. The
+    kubelet gives these read-only volumes' files to the fsGroup, group-readable."""
+    items = source.get("items") or [{"key": key, "path": key} for key in keys]
+    shutil.rmtree(staged, ignore_errors=True)
+    os.makedirs(staged)
+    for item in items:
+        mode = item.get("mode", source.get("defaultMode", 0o644))
+        if fs_group is not None:
+            mode |= 0o440
+        write_file(os.path.join(staged, item["path"]), content_of(item["key"]), mode, 0, fs_group or 0)
+
+
 def translate(args):
     with open(args.rendered) as f:
         documents = [d for d in yaml.safe_load_all(f) if d]
@@ -174,29 +193,14 @@ def translate(args):
             data = config_maps.get(source["name"], {}).get("data")
             if data is None:
                 raise Unsupported(f"volume {mount['name']}: no ConfigMap {source['name']} in the rendered file")
-            items = source.get("items") or [{"key": key, "path": key} for key in data]
-            shutil.rmtree(staged, ignore_errors=True)
-            os.makedirs(staged)
-            for item in items:
-                write_file(os.path.join(staged, item["path"]), data[item["key"]].encode(),
-                           item.get("mode", source.get("defaultMode", 0o644)), 0, fs_group or 0)
+            project(staged, source, list(data), lambda key: data[key].encode(), fs_group)
             command += ["--volume", f"{staged}:{target}:ro"]
         elif "secret" in volume:
             source = volume["secret"]
             directory = secrets.get(source["secretName"])
             if directory is None:
                 raise Unsupported(f"volume {mount['name']}: no --secret {source['secretName']}=DIR")
-            items = source.get("items") or [{"key": key, "path": key} for key in sorted(os.listdir(directory))]
-            shutil.rmtree(staged, ignore_errors=True)
-            os.makedirs(staged)
-            for item in items:
-                with open(os.path.join(directory, item["key"]), "rb") as f:
-                    content = f.read()
-                mode = item.get("mode", source.get("defaultMode", 0o644))
-                # The kubelet gives a read-only volume's files to the fsGroup, group-readable.
-                if fs_group is not None:
-                    mode |= 0o440
-                write_file(os.path.join(staged, item["path"]), content, mode, 0, fs_group or 0)
+            project(staged, source, sorted(os.listdir(directory)), lambda key: read_bytes(directory, key), fs_group)
             command += ["--volume", f"{staged}:{target}:ro"]
         elif "persistentVolumeClaim" in volume:
             claim = volume["persistentVolumeClaim"]

@@ -174,9 +174,22 @@ write_password_file() { # the Secret's file: $WORK/secrets/password
   printf '%s\n' "$DIRECT_PASSWORD" >"$WORK/secrets/password"
 }
 
-# The manifests' spec.target for the app's database, as one flow-style line (after `target:`).
-direct_target() {
-  echo "postgres: {host: db, database: app, user: app, passwordFrom: {file: /secrets/password}}"
+# A prod job's manifest whose spec.target is the app's database in direct mode; the rest of the
+# spec, indented as under `spec:`, comes on standard input.
+write_direct_manifest() { # file kind name
+  {
+    cat <<YAML
+apiVersion: hivekeeper.io/v1
+kind: $2
+metadata:
+  name: $3
+spec:
+  environment: prod
+  target:
+    postgres: {host: db, database: app, user: app, passwordFrom: {file: /secrets/password}}
+YAML
+    cat
+  } >"$1"
 }
 
 app_network() { # the network the app's db container is on

@@ -8,9 +8,12 @@
 #include <cstddef>
 #include <deque>
 #include <exception>
+#include <functional>
+#include <future>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace hivekeeper::archive {
 
@@ -42,5 +45,42 @@ class BytePipe {
   std::exception_ptr producer_failure_;
   std::exception_ptr consumer_failure_;
 };
+
+// Joins a producer and a consumer through PIPE: PRODUCE pushes into it on another thread while
+// CONSUME pulls from it on this one. The pipe is closed when PRODUCE returns; a failure on either
+// side (or a cancel() from a third party) reaches the other instead of leaving it blocked, and the
+// first failure is rethrown here once both sides have ended. Returns what CONSUME returns.
+template <typename Consume>
+auto pump(BytePipe& pipe, const std::function<void(BytePipe&)>& produce, Consume consume) {
+  auto producer = std::async(std::launch::async, [&] {
+    try {
+      produce(pipe);
+      pipe.close();
+    } catch (...) {
+      pipe.fail(std::current_exception());
+    }
+  });
+  try {
+    if constexpr (std::is_void_v<decltype(consume(pipe))>) {
+      consume(pipe);
+      producer.get();
+    } else {
+      auto result = consume(pipe);
+      producer.get();
+      return result;
+    }
+  } catch (...) {
+    pipe.cancel(std::current_exception());
+    if (producer.valid()) producer.wait();
+    throw;
+  }
+}
+
+// The same through a pipe of its own.
+template <typename Consume>
+auto pump(const std::function<void(BytePipe&)>& produce, Consume consume) {
+  BytePipe pipe;
+  return pump(pipe, produce, std::move(consume));
+}
 
 }  // namespace hivekeeper::archive

@@ -4,10 +4,14 @@ namespace hivekeeper::archive {
 
 ParallelGzipWriter::ParallelGzipWriter(std::filesystem::path final_path, int level,
                                        unsigned workers)
-    : file_(std::move(final_path)),
+    : ParallelGzipWriter(std::make_unique<AtomicFile>(std::move(final_path)), level, workers) {}
+
+ParallelGzipWriter::ParallelGzipWriter(std::unique_ptr<ArtifactSink> sink, int level,
+                                       unsigned workers)
+    : sink_(std::move(sink)),
       encoder_(
           [this](std::string_view member) {
-            file_.write(member.data(), member.size());
+            sink_->write(member.data(), member.size());
             sha256_.update(member);
             bytes_out_ += member.size();
           },
@@ -15,7 +19,7 @@ ParallelGzipWriter::ParallelGzipWriter(std::filesystem::path final_path, int lev
 
 WrittenFile ParallelGzipWriter::finish() {
   encoder_.finish();
-  return {file_.final_path(), bytes_out_, sha256_.hex_digest()};
+  return {sink_->location(), bytes_out_, sha256_.hex_digest()};
 }
 
 }  // namespace hivekeeper::archive

@@ -122,13 +122,11 @@ Error usage_error(const std::string& message, const std::string& command) {
       "see `hivekeeper " + (command.empty() ? std::string() : command + " ") + "--help`");
 }
 
-}  // namespace
-
-Invocation parse_arguments(const std::vector<std::string>& arguments) {
-  Invocation invocation;
+// The command, which may follow options (hivekeeper --log-format json backup prod); every other
+// word goes to PENDING, in order.
+void take_command(const std::vector<std::string>& arguments, Invocation& invocation,
+                  std::vector<std::string>& pending) {
   std::size_t index = 0;
-  // Options may precede the command too (hivekeeper --log-format json backup prod).
-  std::vector<std::string> pending;
   for (; index < arguments.size(); ++index) {
     if (!arguments[index].starts_with("-")) break;
     pending.push_back(arguments[index]);
@@ -139,11 +137,7 @@ Invocation parse_arguments(const std::vector<std::string>& arguments) {
         });
     if (takes_value && index + 1 < arguments.size()) pending.push_back(arguments[++index]);
   }
-  if (index < arguments.size()) {
-    invocation.command = arguments[index++];
-  } else {
-    invocation.command = "help";
-  }
+  invocation.command = index < arguments.size() ? arguments[index++] : "help";
   if (invocation.command == "help") {
     invocation.help = true;
     if (index < arguments.size()) invocation.command = arguments[index++];
@@ -156,7 +150,10 @@ Invocation parse_arguments(const std::vector<std::string>& arguments) {
                       "");
   }
   for (; index < arguments.size(); ++index) pending.push_back(arguments[index]);
+}
 
+// Options and operands, each option checked against the command it is given to.
+void take_options(const std::vector<std::string>& pending, Invocation& invocation) {
   for (std::size_t i = 0; i < pending.size(); ++i) {
     std::string word = pending[i];
     if (!word.starts_with("-") || word == "-") {
@@ -204,8 +201,10 @@ Invocation parse_arguments(const std::vector<std::string>& arguments) {
     }
     spec->apply(invocation, value);
   }
-  if (invocation.help || invocation.command == "help") return invocation;
+}
 
+// What the command needs beyond its options: its operands, a manifest, an environment.
+void check_operands(const Invocation& invocation) {
   const auto command =
       std::find_if(kCommands.begin(), kCommands.end(),
                    [&](const CommandSpec& spec) { return invocation.command == spec.name; });
@@ -220,6 +219,16 @@ Invocation parse_arguments(const std::vector<std::string>& arguments) {
       invocation.operands[0] != "prod")
     throw usage_error("environment must be dev or prod, not " + invocation.operands[0],
                       invocation.command);
+}
+
+}  // namespace
+
+Invocation parse_arguments(const std::vector<std::string>& arguments) {
+  Invocation invocation;
+  std::vector<std::string> pending;
+  take_command(arguments, invocation, pending);
+  take_options(pending, invocation);
+  if (!invocation.help && invocation.command != "help") check_operands(invocation);
   return invocation;
 }
 

@@ -10,8 +10,6 @@
 #include <mutex>
 #include <thread>
 
-#include "archive/atomic_file.h"
-
 namespace hivekeeper {
 namespace {
 
@@ -25,22 +23,26 @@ std::mutex irreversible_step_mutex;
   for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
 }
 
-void run_all_cleanups() {
-  std::map<int, std::function<void()>> cleanups;
-  {
-    std::lock_guard lock(registry_mutex);
-    cleanups.swap(registry);
-  }
-  for (auto& [id, cleanup] : cleanups) {
-    try {
-      cleanup();
-    } catch (...) {
-      // Best effort: the process is going down either way.
+}  // namespace
+
+void run_pending_cleanups() {
+  // Until none is left: a cleanup may register another (a file created while they ran).
+  for (;;) {
+    std::map<int, std::function<void()>> cleanups;
+    {
+      std::lock_guard lock(registry_mutex);
+      if (registry.empty()) return;
+      cleanups.swap(registry);
+    }
+    for (auto& [id, cleanup] : cleanups) {
+      try {
+        cleanup();
+      } catch (...) {
+        // Best effort: the process is going down either way.
+      }
     }
   }
 }
-
-}  // namespace
 
 void install_interrupt_handling(std::function<void(const std::string&)> on_signal) {
   sigset_t signals;
@@ -54,9 +56,7 @@ void install_interrupt_handling(std::function<void(const std::string&)> on_signa
     signal_received = true;
     // Held to the end: a step under way finishes first, and none starts after this.
     std::lock_guard step(irreversible_step_mutex);
-    archive::remove_registered_temporaries();
-    run_all_cleanups();
-    archive::remove_registered_temporaries();  // files created while the cleanups ran
+    run_pending_cleanups();
     if (on_signal) on_signal(received == SIGINT ? "SIGINT" : "SIGTERM");
     _exit(1);
   }).detach();
@@ -88,7 +88,10 @@ ScopedCleanup::~ScopedCleanup() {
   {
     std::lock_guard lock(registry_mutex);
     const auto found = registry.find(id_);
-    if (found == registry.end()) park_until_exit();  // the signal thread has it
+    if (found == registry.end()) {
+      if (signal_received) park_until_exit();  // the signal thread has it
+      return;                                  // run_pending_cleanups() ran it already
+    }
     cleanup = std::move(found->second);
     registry.erase(found);
   }

@@ -37,7 +37,12 @@ class IrreversibleStep {
   std::unique_lock<std::mutex> lock_;
 };
 
-// Runs `cleanup` when it goes out of scope, or on SIGINT/SIGTERM if that comes first; in that
+// Runs every registered cleanup now, in the order they were registered: what the signal thread
+// does. Public for tests; a cleanup run this way does not run again at its scope's end.
+void run_pending_cleanups();
+
+// The one registry of what a job must undo (temporary files, helper containers, private files):
+// runs `cleanup` when it goes out of scope, or on SIGINT/SIGTERM if that comes first; in that
 // case the destructor does not return (the signal thread is running the cleanup and then ends
 // the process), so nothing the cleanup uses is destroyed under it.
 class ScopedCleanup {

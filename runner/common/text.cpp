@@ -41,4 +41,8 @@ std::string random_token() {
   return std::format("{:08x}{:08x}", entropy(), entropy());
 }
 
+void append_capped(std::string& text, std::string_view bytes, std::size_t limit) {
+  if (text.size() < limit) text.append(bytes.substr(0, limit - text.size()));
+}
+
 }  // namespace hivekeeper

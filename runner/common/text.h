@@ -1,5 +1,6 @@
-// Small text helpers: "did you mean" suggestions for misspelt fields, commands and options, and
-// random tokens for names that concurrent jobs must not share.
+// Small text helpers: "did you mean" suggestions for misspelt fields, commands and options,
+// random tokens for names that concurrent jobs must not share, and the bounded buffer that keeps
+// what a child process says on stderr.
 #pragma once
 
 #include <cstddef>
@@ -21,5 +22,12 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 // carry one: two jobs on one engine can start in the same second, and inside a container every
 // job is PID 1, so neither the time nor the PID tells them apart.
 std::string random_token();
+
+// How much of a tool's stderr a job keeps for its messages: enough for every line pg_dump or
+// psql writes before it stops, bounded whatever the tool prints.
+inline constexpr std::size_t kStderrKept = 64 * 1024;
+
+// Appends BYTES to TEXT up to LIMIT bytes in all; the rest is dropped.
+void append_capped(std::string& text, std::string_view bytes, std::size_t limit = kStderrKept);
 
 }  // namespace hivekeeper

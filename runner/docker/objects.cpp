@@ -20,6 +20,11 @@ std::string without_slash(std::string name) {
 
 }  // namespace
 
+std::string label_of(const Labels& labels, const char* key) {
+  const auto found = labels.find(key);
+  return found == labels.end() ? "" : found->second;
+}
+
 std::vector<Container> parse_container_list(const json& list) {
   std::vector<Container> containers;
   for (const auto& item : list) {

@@ -18,6 +18,9 @@ inline constexpr const char* kComposeVolumeLabel = "com.docker.compose.volume";
 inline constexpr const char* kComposeOneoffLabel = "com.docker.compose.oneoff";
 inline constexpr const char* kRoleLabel = "hivekeeper.io/role";
 
+// The label's value, or "" when the object does not carry it.
+std::string label_of(const Labels& labels, const char* key);
+
 struct Container {
   std::string id;
   std::string name;  // without Docker's leading slash
@@ -26,6 +29,8 @@ struct Container {
   Labels labels;
   std::map<std::string, std::string> env;  // only from inspect; empty in list results
   bool running() const { return state == "running"; }
+  // A `docker compose run` container: never the service's own.
+  bool oneoff() const { return label_of(labels, kComposeOneoffLabel) == "True"; }
 };
 
 struct Volume {

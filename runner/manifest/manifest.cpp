@@ -135,6 +135,10 @@ void add_target_errors(const TargetSpec& target, const std::string& media_volume
 std::vector<std::string> semantic_errors(const BackupSpec& backup) {
   std::vector<std::string> errors;
   add_target_errors(backup.target, backup.media.volume, backup.media.path, errors);
+  if (backup.target.postgres && backup.media.enabled && backup.media.path.empty())
+    errors.push_back(
+        "spec.media.enabled: direct mode (spec.target.postgres) has no volume to back up; set "
+        "spec.media.path to the mounted media directory, or media.enabled: false");
   if (backup.dump.if_exists && !backup.dump.clean)
     errors.push_back(
         "spec.dump.ifExists: needs spec.dump.clean: true (pg_dump accepts --if-exists "
@@ -199,6 +203,11 @@ Manifest parse_manifest(std::string_view text, const std::string& source_name) {
     manifest.restore = restore_spec_from(document["spec"]);
     add_target_errors(manifest.restore.target, manifest.restore.media_volume,
                       manifest.restore.media_path, errors);
+    if (manifest.restore.target.postgres && !manifest.restore.source.media.empty() &&
+        manifest.restore.media_path.empty())
+      errors.push_back(
+          "spec.source.media: direct mode (spec.target.postgres) has no volume to restore media "
+          "into; set spec.media.path to the mounted media directory");
   } else {
     manifest.backup = backup_spec_from(document["spec"]);
     errors = semantic_errors(manifest.backup);

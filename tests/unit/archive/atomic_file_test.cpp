@@ -85,20 +85,19 @@ TEST(WriteFileAtomically, WritesTheWholeContentAndNoTemporary) {
   EXPECT_EQ(read_file(dir / "metadata.json"), content);
 }
 
-TEST(RemoveRegisteredTemporaries, RemovesOpenTemporariesButNotCommittedFiles) {
+TEST(PendingCleanups, RemovesOpenTemporariesButNotCommittedFiles) {
   TempDir dir;
   write_file_atomically(dir / "done.json", "{}");
   AtomicFile open_file(dir / "dump.sql.gz");
   open_file.write("abc", 3);
   ASSERT_TRUE(std::filesystem::exists(open_file.temporary_path()));
-  remove_registered_temporaries();
+  run_pending_cleanups();
   EXPECT_FALSE(std::filesystem::exists(open_file.temporary_path()));
   EXPECT_THAT(dir.names(), ElementsAre("done.json"));
 }
 
-// The registry has a fixed number of slots; files that are gone must give theirs back, or a long
-// run would leave later temporaries unregistered and an interrupt would leave them behind.
-TEST(RemoveRegisteredTemporaries, SlotsOfFinishedFilesAreReused) {
+// Files that are gone leave the cleanup registry; one still open after many others is removed.
+TEST(PendingCleanups, RemovesTheOpenFileAfterManyFinishedOnes) {
   TempDir dir;
   for (int i = 0; i < 100; ++i) {
     if (i % 2 == 0) {
@@ -108,7 +107,7 @@ TEST(RemoveRegisteredTemporaries, SlotsOfFinishedFilesAreReused) {
     }
   }
   AtomicFile open_file(dir / "dump.sql.gz");
-  remove_registered_temporaries();
+  run_pending_cleanups();
   EXPECT_FALSE(std::filesystem::exists(open_file.temporary_path()));
   EXPECT_THAT(dir.names(), ElementsAre("status.json"));
 }

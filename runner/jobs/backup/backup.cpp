@@ -1,0 +1,137 @@
+#include "jobs/backup/backup.h"
+
+#include <future>
+#include <memory>
+#include <optional>
+
+#include <spdlog/spdlog.h>
+
+#include "archive/byte_pipe.h"
+#include "archive/media_archive.h"
+#include "archive/sha256.h"
+#include "common/error.h"
+#include "jobs/backup/dump_database.h"
+#include "jobs/progress.h"
+
+namespace hivekeeper::jobs {
+namespace {
+
+struct MediaResult {
+  std::unique_ptr<archive::ParallelGzipWriter> writer;
+  archive::WrittenFile file;
+  archive::MediaArchiveStats stats;
+};
+
+// The media .tgz from the tar stream the target yields.
+MediaResult archive_media(const BackupPlan& plan, const target::Target& target,
+                          store::BackupStore& store, archive::BytePipe& pipe,
+                          ProgressCounter& progress) {
+  MediaResult result;
+  result.writer = std::make_unique<archive::ParallelGzipWriter>(
+      store.create(plan.files.media), plan.compression_level, compression_threads());
+  result.stats = archive::pump(
+      pipe,
+      [&](archive::BytePipe& out) {
+        target.read_media(out, [&](std::size_t bytes) { progress.add(bytes); }, plan.job_name);
+      },
+      [&](archive::BytePipe& in) {
+        return archive::rewrite_volume_tar(in, *result.writer, plan.compression_level);
+      });
+  progress.finish();
+  result.file = result.writer->finish();
+  return result;
+}
+
+status::Artifact to_artifact(const std::string& kind, const archive::WrittenFile& file) {
+  return {kind, file.path.string(), file.bytes, file.sha256};
+}
+
+}  // namespace
+
+WrittenBackupSet write_backup_set(const BackupPlan& plan, const target::Target& target,
+                                  store::BackupStore& store) {
+  ProgressCounter database_progress("database");
+  ProgressCounter media_progress("media");
+  std::vector<const ProgressCounter*> counters = {&database_progress};
+  if (plan.has_media()) counters.push_back(&media_progress);
+  std::optional<ProgressReporter> reporter(std::in_place, counters, std::chrono::seconds(5));
+
+  archive::BytePipe media_pipe;
+  std::future<MediaResult> media;
+  if (plan.has_media())
+    media = std::async(std::launch::async, [&] {
+      return archive_media(plan, target, store, media_pipe, media_progress);
+    });
+  DatabaseDump dump;
+  try {
+    dump = dump_database(
+        target.commands(), plan, [&] { return store.create(plan.files.database); },
+        database_progress);
+  } catch (...) {
+    if (media.valid()) {
+      media_pipe.cancel(
+          std::make_exception_ptr(job_failed("Cancelled", "cancelled: the database dump failed")));
+      media.wait();  // its writer abandons the partial archive
+    }
+    throw;
+  }
+  std::optional<MediaResult> media_result;
+  if (media.valid()) media_result = media.get();
+  reporter.reset();
+
+  WrittenBackupSet set;
+  BackupOutcome& outcome = set.outcome;
+  outcome.database_file = dump.file;
+  outcome.server_version = dump.scanner.server_version();
+  outcome.pg_dump_version = dump.scanner.pg_dump_version();
+  outcome.row_counts = dump.scanner.row_counts();
+  std::vector<archive::ArtifactSink*> artifacts = {&dump.writer->sink()};
+  if (media_result) {
+    outcome.media_file = media_result->file;
+    outcome.media_stats = media_result->stats;
+    artifacts.push_back(&media_result->writer->sink());
+  }
+  outcome.end = Clock::now();
+  set.metadata = backup_metadata(plan, outcome).dump(2) + "\n";
+  set.metadata_location = store.commit_set(artifacts, plan.files.metadata, set.metadata);
+
+  spdlog::info("database: {} compressed into {} ({} tables)", human_bytes(dump.file.bytes),
+               plan.files.database, outcome.row_counts.size());
+  if (outcome.media_file)
+    spdlog::info("media: {} files, {} compressed into {}", outcome.media_stats.files,
+                 human_bytes(outcome.media_file->bytes), plan.files.media);
+  return set;
+}
+
+std::vector<status::Artifact> backup_set_artifacts(const WrittenBackupSet& set,
+                                                   const std::string& role) {
+  std::vector<status::Artifact> artifacts;
+  artifacts.push_back(to_artifact(role + "database", set.outcome.database_file));
+  if (set.outcome.media_file)
+    artifacts.push_back(to_artifact(role + "media", *set.outcome.media_file));
+  archive::Sha256 metadata_sha256;
+  metadata_sha256.update(set.metadata);
+  artifacts.push_back({role + "metadata", set.metadata_location, set.metadata.size(),
+                       metadata_sha256.hex_digest()});
+  return artifacts;
+}
+
+void run_backup(const manifest::Manifest& manifest, const target::Target& target,
+                store::BackupStore& store, status::StatusReporter& status) {
+  const BackupPlan plan = plan_backup(manifest, target.facts(), Clock::now());
+  spdlog::info("backing up database {} from {}{}", plan.database.name, target.describe(),
+               plan.media_location
+                   ? " and media " + plan.media_location->first + " " + plan.media_location->second
+                   : "");
+  const WrittenBackupSet set = write_backup_set(plan, target, store);
+  const auto& [kind, where] = plan.database_location;
+  status.update([&](status::JobStatus& job) {
+    for (auto& artifact : backup_set_artifacts(set, "")) job.artifacts.push_back(artifact);
+    job.details["database"] = {{"name", plan.database.name},
+                               {kind, where},
+                               {"serverVersion", set.outcome.server_version},
+                               {"tables", set.outcome.row_counts.size()}};
+  });
+}
+
+}  // namespace hivekeeper::jobs

@@ -1,0 +1,38 @@
+#include "jobs/backup/plan.h"
+
+#include "common/error.h"
+#include "postgres/pg_dump.h"
+
+namespace hivekeeper::jobs {
+
+BackupPlan plan_backup(const manifest::Manifest& manifest, const target::TargetFacts& target,
+                       Clock::time_point now) {
+  return plan_backup(manifest.name, manifest.backup, target, now, false);
+}
+
+BackupPlan plan_backup(const std::string& job_name, const manifest::BackupSpec& spec,
+                       const target::TargetFacts& target, Clock::time_point now, bool pre_restore) {
+  BackupPlan plan;
+  plan.job_name = job_name;
+  plan.environment = spec.environment;
+  plan.project = target.project;
+  plan.prefix = store::choose_prefix(spec.output.prefix, target.project, "spec.output.prefix");
+  plan.database = target.database;
+  if (plan.database.name.find('/') != std::string::npos)
+    throw invalid_input("InvalidDatabaseName",
+                        "database name " + plan.database.name + " cannot be part of a file name",
+                        "set spec.database.name");
+  plan.database_location = target.database_location;
+  if (spec.media.enabled) plan.media_location = target.media_location;
+  plan.pg_dump_options = postgres::pg_dump_options(spec.dump);
+  plan.dump = spec.dump;
+  plan.compression_level = spec.dump.compression_level;
+  plan.output_directory = spec.output.directory;
+  plan.start = now;
+  plan.timestamp = store::backup_timestamp(now);
+  plan.files = store::backup_file_names(plan.prefix, plan.environment, plan.database.name,
+                                        plan.timestamp, pre_restore);
+  return plan;
+}
+
+}  // namespace hivekeeper::jobs

@@ -1,0 +1,45 @@
+// Everything a backup will do, decided before any file is opened: which database, which pg_dump
+// options, whether media come along, which file names. A pure function of the spec, the facts of
+// the target (target/target.h) and the clock; the restore's safety backup is planned here too.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "manifest/manifest.h"
+#include "store/naming.h"
+#include "target/target.h"
+
+namespace hivekeeper::jobs {
+
+using store::Clock;
+
+struct BackupPlan {
+  std::string job_name;
+  manifest::Environment environment = manifest::Environment::dev;
+  std::string project;
+  std::string prefix;
+  postgres::DatabaseIdentity database;
+  target::Location database_location;
+  std::optional<target::Location> media_location;  // nullopt: no media
+  std::vector<std::string> pg_dump_options;
+  manifest::DumpSpec dump;  // the job builds pg_dump's argv from it once it knows the transport
+  int compression_level = 6;
+  std::filesystem::path output_directory;
+  std::string timestamp;
+  store::BackupFileNames files;
+  Clock::time_point start;
+
+  bool has_media() const { return media_location.has_value(); }
+};
+
+BackupPlan plan_backup(const manifest::Manifest& manifest, const target::TargetFacts& target,
+                       Clock::time_point now);
+// The same for a BackupSpec that is not a manifest's: a restore's safety backup, named
+// <prefix>_<env>_pre-restore_...
+BackupPlan plan_backup(const std::string& job_name, const manifest::BackupSpec& spec,
+                       const target::TargetFacts& target, Clock::time_point now, bool pre_restore);
+
+}  // namespace hivekeeper::jobs

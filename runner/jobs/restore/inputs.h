@@ -1,0 +1,27 @@
+// Step 1 of a restore, the files' half: read each planned file's set metadata, check the dump's
+// sha256 against it, and read the whole media archive once, refusing unsafe entries
+// (archive/media_restore.h). Nothing is touched yet; a file that fails here changes nothing.
+#pragma once
+
+#include <optional>
+
+#include "archive/media_restore.h"
+#include "jobs/restore/plan.h"
+#include "status/status.h"
+#include "store/set_metadata.h"
+
+namespace hivekeeper::jobs {
+
+struct RestoreInputs {
+  std::optional<store::SetMetadata> database_metadata;
+  std::optional<store::SetMetadata> media_metadata;
+  std::optional<archive::MediaArchiveContents> media;
+};
+
+RestoreInputs check_inputs(const RestorePlan& plan, status::StatusReporter& status);
+
+// Raises ChecksumMismatch when METADATA records another sha256 for FILE than ACTUAL.
+void check_sha256(const std::filesystem::path& file,
+                  const std::optional<store::SetMetadata>& metadata, const std::string& actual);
+
+}  // namespace hivekeeper::jobs

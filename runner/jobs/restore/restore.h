@@ -1,0 +1,26 @@
+// The RestoreJob, step by step (jobs/restore/restore.cpp lists them in this order):
+//   1. plan the files (`latest`, a name, a path) and the safety backup's names
+//      (jobs/restore/plan.h); check the dump's checksum and read the whole media archive,
+//      refusing unsafe entries (jobs/restore/inputs.h). Nothing has changed yet.
+//   2. make the database ready (started if stopped) and stop the services to quiesce
+//      (Target::prepare_restore); they start again when the job ends, whatever the outcome
+//   3. take the safety backup of what is about to be overwritten (<prefix>_<env>_pre-restore_...)
+//   4. stream the dump into psql inside one transaction (postgres/load.h) while the media are
+//      staged beside their current content and verified; compare the row counts
+//      (jobs/restore/row_counts.h); COMMIT only if all of it holds
+//   5. swap the staged media in
+// In direct mode step 2 has nothing to start or stop, psql and pg_dump run beside the runner, and
+// the media are staged and swapped in the mounted directory spec.media.path (target/).
+#pragma once
+
+#include "manifest/manifest.h"
+#include "status/status.h"
+#include "store/backup_store.h"
+#include "target/target.h"
+
+namespace hivekeeper::jobs {
+
+void run_restore(const manifest::Manifest& manifest, target::Target& target,
+                 store::BackupStore& store, status::StatusReporter& status);
+
+}  // namespace hivekeeper::jobs

@@ -1,0 +1,141 @@
+#include "jobs/run.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <format>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "common/interrupt.h"
+#include "common/log.h"
+#include "jobs/backup/backup.h"
+#include "jobs/restore/restore.h"
+#include "status/lifecycle.h"
+#include "store/local_store.h"
+#include "store/naming.h"
+#include "target/target.h"
+
+namespace hivekeeper::jobs {
+namespace {
+
+std::string now() {
+  return store::rfc3339(Clock::now());
+}
+
+std::filesystem::path status_path_for(const RunOptions& options,
+                                      const manifest::Manifest& manifest) {
+  if (!options.status_file.empty()) return options.status_file;
+  return std::filesystem::path(manifest.directory()) / "status" / (manifest.name + ".json");
+}
+
+// The container's termination message (Kubernetes shows it in the pod's status). A plain write:
+// the path is a file the kubelet bind-mounts, which cannot be replaced by a rename.
+void write_termination_log(const std::string& path, const nlohmann::json& manifest_document,
+                           const status::JobStatus& job) {
+  if (path.empty()) return;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << status::termination_message(manifest_document, job);
+  out.flush();
+  if (!out)
+    spdlog::warn("could not write the termination message to {}: {}", path, std::strerror(errno));
+}
+
+// Who holds the backup directory, for the message of a job that waits for it.
+std::string job_description(const manifest::Manifest& manifest, const std::string& start) {
+  const manifest::Environment environment =
+      manifest.is_restore() ? manifest.restore.environment : manifest.backup.environment;
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  return std::format("{} {} ({}, started {}{}{})", manifest.kind, manifest.name,
+                     manifest::to_string(environment), start, host[0] ? " on " : "", host.data());
+}
+
+// Everything between Pending and the outcome: wait for the directory, open the target, run.
+void run_under_lock(const manifest::Manifest& manifest, const std::string& start,
+                    status::StatusReporter& status) {
+  store::LocalDirectoryStore store(manifest.directory());
+  const auto lock = store.lock(job_description(manifest, start), [&](const std::string& other) {
+    const std::string message = std::format("waiting for {} to finish: one job at a time uses {}",
+                                            other, manifest.directory());
+    spdlog::info("{}", message);
+    status.update([&](status::JobStatus& job) { status::mark_waiting(job, message, now()); });
+  });
+  status.update([&](status::JobStatus& job) { status::mark_running(job, now()); });
+  const auto target = target::open_target(target::target_request(manifest));
+  if (manifest.is_restore())
+    run_restore(manifest, *target, store, status);
+  else
+    run_backup(manifest, *target, store, status);
+}
+
+// Peak memory is part of the promise (bounded whatever the data size), so it is reported.
+void finish(const manifest::Manifest& manifest, const RunOptions& options,
+            status::StatusReporter& status) {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto peak_rss = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
+  status.update([&](status::JobStatus& job) { job.details["peakMemoryBytes"] = peak_rss; });
+  spdlog::info("peak memory {:.1f} MiB; status written to {}",
+               static_cast<double>(peak_rss) / (1 << 20), status.path().string());
+  write_termination_log(options.termination_log, manifest.document, status.snapshot());
+  std::cout << status::summary_line(manifest.kind, manifest.name, status.snapshot()) << std::endl;
+}
+
+}  // namespace
+
+void run_job(const manifest::Manifest& manifest, const RunOptions& options) {
+  auto status = std::make_shared<status::StatusReporter>(status_path_for(options, manifest),
+                                                         manifest.document);
+  install_interrupt_handling(
+      [status, document = manifest.document, kind = manifest.kind, name = manifest.name,
+       termination_log = options.termination_log](const std::string& signal) {
+        const std::string message = "interrupted by " + signal + "; partial files were removed";
+        spdlog::error("{}", message);
+        status->update([&](status::JobStatus& job) {
+          status::mark_failed(job, "Interrupted", message, now());
+        });
+        write_termination_log(termination_log, document, status->snapshot());
+        std::cout << status::summary_line(kind, name, status->snapshot()) << std::endl;
+      });
+
+  const std::string start = now();
+  status->update([&](status::JobStatus& job) { status::mark_pending(job, start); });
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    run_under_lock(manifest, start, *status);
+    wait_if_interrupted();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    status->update([&](status::JobStatus& job) {
+      status::mark_succeeded(job, manifest.is_restore() ? "RestoreSucceeded" : "BackupSucceeded",
+                             std::format("completed in {:.1f} s", seconds), now());
+    });
+  } catch (const Error& error) {
+    wait_if_interrupted();  // the failure may be the interrupt's doing; its report comes from there
+    status->update([&](status::JobStatus& job) {
+      status::mark_failed(job, error.reason(), redact_secrets(error.what()), now());
+      job.hint = redact_secrets(error.hint());
+    });
+    finish(manifest, options, *status);
+    throw;
+  } catch (const std::exception& error) {
+    wait_if_interrupted();
+    // A bug or a library failure we did not anticipate: still a failed job, never a crash.
+    status->update([&](status::JobStatus& job) {
+      status::mark_failed(job, "InternalError", redact_secrets(error.what()), now());
+    });
+    finish(manifest, options, *status);
+    throw;
+  }
+  finish(manifest, options, *status);
+}
+
+}  // namespace hivekeeper::jobs

@@ -1,0 +1,76 @@
+#include "store/local_store.h"
+
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "archive/atomic_file.h"
+#include "common/error.h"
+#include "common/interrupt.h"
+#include "store/directory_lock.h"
+
+namespace hivekeeper::store {
+
+LocalDirectoryStore::LocalDirectoryStore(std::filesystem::path directory)
+    : directory_(std::move(directory)) {}
+
+std::vector<std::string> LocalDirectoryStore::names() const {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(directory_, error))
+    names.push_back(entry.path().filename().string());
+  if (error)
+    throw job_failed(
+        "BackupDirectoryUnreadable",
+        "cannot list the backup directory " + directory_.string() + ": " + error.message(),
+        "check spec.source.directory and the bind mount of ./backups/django");
+  return names;
+}
+
+std::optional<std::string> LocalDirectoryStore::read_small(const std::string& name) const {
+  std::ifstream stream(directory_ / name, std::ios::binary);
+  if (!stream) return std::nullopt;
+  std::ostringstream content;
+  content << stream.rdbuf();
+  return content.str();
+}
+
+void LocalDirectoryStore::create_directory() const {
+  std::error_code error;
+  std::filesystem::create_directories(directory_, error);
+  if (error)
+    throw job_failed(
+        "OutputDirectoryUnusable",
+        "cannot create the backup directory " + directory_.string() + ": " + error.message(),
+        "check spec.output.directory and the bind mount of ./backups/django");
+}
+
+std::unique_ptr<archive::ArtifactSink> LocalDirectoryStore::create(const std::string& name) {
+  create_directory();
+  return std::make_unique<archive::AtomicFile>(directory_ / name);
+}
+
+std::string LocalDirectoryStore::commit_set(const std::vector<archive::ArtifactSink*>& artifacts,
+                                            const std::string& metadata_name,
+                                            std::string_view metadata) {
+  std::vector<archive::ArtifactSink*> committed;
+  bool complete = false;
+  ScopedCleanup undo_partial_set([&] {
+    if (complete) return;
+    for (auto* artifact : committed) artifact->uncommit();
+  });
+  for (auto* artifact : artifacts) {
+    artifact->commit();
+    committed.push_back(artifact);
+  }
+  archive::write_file_atomically(directory_ / metadata_name, metadata);
+  complete = true;
+  return (directory_ / metadata_name).string();
+}
+
+std::unique_ptr<JobLock> LocalDirectoryStore::lock(
+    const std::string& holder, const std::function<void(const std::string& other)>& on_wait) {
+  return std::make_unique<DirectoryLock>(directory_, holder, on_wait);
+}
+
+}  // namespace hivekeeper::store

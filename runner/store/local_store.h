@@ -1,0 +1,36 @@
+// The local backup directory (spec.output.directory, spec.source.directory; default
+// backups/django, the seed's), as a BackupStore: artifacts are AtomicFiles (hidden temporary
+// names, fsynced, renamed into place), a set is committed by renaming its artifacts and writing
+// the metadata last, and jobs take turns through an flock on <directory>/.hivekeeper.lock
+// (store/directory_lock.h).
+#pragma once
+
+#include "store/backup_store.h"
+
+namespace hivekeeper::store {
+
+class LocalDirectoryStore final : public BackupStore {
+ public:
+  explicit LocalDirectoryStore(std::filesystem::path directory);
+
+  std::string describe() const override { return directory_.string(); }
+  std::vector<std::string> names() const override;
+  std::filesystem::path path_of(const std::string& name) const override {
+    return directory_ / name;
+  }
+  std::optional<std::string> read_small(const std::string& name) const override;
+  // Creates the directory first, if it is missing.
+  std::unique_ptr<archive::ArtifactSink> create(const std::string& name) override;
+  std::string commit_set(const std::vector<archive::ArtifactSink*>& artifacts,
+                         const std::string& metadata_name, std::string_view metadata) override;
+  std::unique_ptr<JobLock> lock(
+      const std::string& holder,
+      const std::function<void(const std::string& other)>& on_wait) override;
+
+ private:
+  void create_directory() const;
+
+  std::filesystem::path directory_;
+};
+
+}  // namespace hivekeeper::store

@@ -1,0 +1,80 @@
+// What a job acts on: one database (and, when the job has media, one media volume or directory),
+// built once per job and the only place that decides between the two modes:
+//   Docker mode  the database container and media volume are discovered through the engine
+//                (target/discovery.h); pg_dump and psql run in the container through exec,
+//                media are read and staged through a helper container that mounts the volume
+//   direct mode  spec.target.postgres names a server reached over the network (no Docker
+//                socket); pg_dump and psql run beside the runner, media live in a mounted
+//                directory (spec.media.path)
+// Jobs see only this interface and the plain TargetFacts, so what they decide is the same in both
+// modes and their planners are unit-tested with facts alone.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "archive/byte_pipe.h"
+#include "manifest/manifest.h"
+#include "postgres/commands.h"
+#include "target/media_replacement.h"
+
+namespace hivekeeper::target {
+
+// Where a job's data lives, for the status and the metadata: ("container", name) or, in direct
+// mode, ("server", host:port); ("volume", name) or, in direct mode, ("directory", path).
+using Location = std::pair<std::string, std::string>;
+
+struct TargetFacts {
+  std::string project;  // the Compose project; "" in direct mode
+  postgres::DatabaseIdentity database;
+  Location database_location;
+  std::optional<Location> media_location;  // nullopt: the job has no media
+};
+
+// What a manifest asks of its target, read from spec.target, spec.database and spec.media (and,
+// for a restore, whether spec.source names media).
+struct TargetRequest {
+  manifest::TargetSpec target;
+  manifest::DatabaseSpec database;
+  bool media = false;
+  std::string media_volume;       // Docker mode: spec.media.volume, "" = discover
+  std::string media_path;         // direct mode: spec.media.path
+  bool database_must_run = true;  // a restore starts a stopped database itself
+};
+TargetRequest target_request(const manifest::Manifest& manifest);
+
+class Target {
+ public:
+  virtual ~Target() = default;
+
+  virtual const TargetFacts& facts() const = 0;
+  // Where pg_dump and psql run.
+  virtual const postgres::DatabaseCommands& commands() const = 0;
+  // For the log: "container beelab-db-1 (project beelab)", "server db:5432 (PostgreSQL 17.12)".
+  virtual std::string describe() const = 0;
+
+  // Backup: pushes the media into OUT as an uncompressed tar, every path under one top folder;
+  // ON_CONTENT gets each piece's size, for progress. JOB_NAME labels any helper container.
+  virtual void read_media(archive::BytePipe& out,
+                          const std::function<void(std::size_t)>& on_content,
+                          const std::string& job_name) const = 0;
+
+  // Restore: the database made ready for a load (started if stopped, then accepting
+  // connections) and the app's services in QUIESCE stopped; they start again when the target
+  // is destroyed, whatever the outcome. Returns the names of the containers stopped.
+  virtual std::vector<std::string> prepare_restore(const manifest::QuiesceSpec& quiesce) = 0;
+
+  // Restore: a staging place for the media, beside their current content.
+  virtual std::unique_ptr<MediaReplacement> replace_media(
+      const std::string& unique_suffix) const = 0;
+};
+
+// Docker mode or direct mode, as the request says; checks that the target exists and answers.
+std::unique_ptr<Target> open_target(const TargetRequest& request);
+
+}  // namespace hivekeeper::target

@@ -4,18 +4,39 @@
 #   hivekeeper-dev          the toolchain plus docker CLI, Compose and psql, for building and testing
 #   hivekeeper-postgres:17  Postgres 17 with the official image's interface (tests/images/postgres)
 #   hivekeeper-postgres:18  the same with Debian sid's postgresql-18, for the version-mismatch suite
-# Pass image names to build only those. Layers are cached, so a second run takes seconds.
+# Pass image names to build only those. Each image carries a hash of the files it is built from
+# (label hivekeeper.sources); one whose files did not change is not rebuilt at all, and the others
+# reuse Docker's layer cache.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+
+sources_of() { # image -> the files and folders it is built from
+  case "$1" in
+    hivekeeper:latest) echo Dockerfile CMakeLists.txt .clang-format cmake manifests/schema runner ;;
+    hivekeeper-dev) echo Dockerfile ;;
+    hivekeeper-postgres:*) echo tests/images/postgres ;;
+  esac
+}
+sources_hash() { # image
+  # shellcheck disable=SC2046
+  (cd "$root" && find $(sources_of "$1") -type f -print0 | sort -z | xargs -0 sha256sum) \
+    | sha256sum | cut -c1-16
+}
 wanted=("$@")
 [ ${#wanted[@]} -gt 0 ] || wanted=(hivekeeper:latest hivekeeper-dev hivekeeper-postgres:17 hivekeeper-postgres:18)
 for image in "${wanted[@]}"; do
   started=$(date +%s)
+  hash=$(sources_hash "$image")
+  if [ "$(docker image inspect -f '{{ index .Config.Labels "hivekeeper.sources" }}' "$image" 2>/dev/null)" == "$hash" ]; then
+    echo "build-images: $image unchanged" >&2
+    continue
+  fi
+  label=(--label "hivekeeper.sources=$hash")
   case "$image" in
-    hivekeeper:latest) docker build -q -t hivekeeper:latest "$root" >/dev/null ;;
-    hivekeeper-dev) docker build -q --target dev -t hivekeeper-dev "$root" >/dev/null ;;
-    hivekeeper-postgres:17) docker build -q -t hivekeeper-postgres:17 "$root/tests/images/postgres" >/dev/null ;;
-    hivekeeper-postgres:18) docker build -q -t hivekeeper-postgres:18 --build-arg BASE_IMAGE=trixie-with-sid --build-arg PG_MAJOR=18 "$root/tests/images/postgres" >/dev/null ;;
+    hivekeeper:latest) docker build -q "${label[@]}" -t hivekeeper:latest "$root" >/dev/null ;;
+    hivekeeper-dev) docker build -q "${label[@]}" --target dev -t hivekeeper-dev "$root" >/dev/null ;;
+    hivekeeper-postgres:17) docker build -q "${label[@]}" -t hivekeeper-postgres:17 "$root/tests/images/postgres" >/dev/null ;;
+    hivekeeper-postgres:18) docker build -q "${label[@]}" -t hivekeeper-postgres:18 --build-arg BASE_IMAGE=trixie-with-sid --build-arg PG_MAJOR=18 "$root/tests/images/postgres" >/dev/null ;;
     *) echo "build-images: unknown image $image" >&2; exit 2 ;;
   esac
   echo "build-images: $image ready ($(( $(date +%s) - started )) s)" >&2

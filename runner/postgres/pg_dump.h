@@ -1,7 +1,9 @@
 // Everything Hivekeeper says to PostgreSQL lives in postgres/. This file builds the pg_dump
-// command line from the manifest's dump options and reads pg_dump's stderr. The dump runs inside
-// the database container, so its version always matches the server's and no password travels:
-// the official image trusts local socket connections, as `docker compose exec db pg_dump` does.
+// command line from the manifest's dump options and reads pg_dump's stderr. In Docker mode the
+// dump runs inside the database container, so its version matches the server's and no password
+// is needed: the official image trusts local socket connections, as `docker compose exec db
+// pg_dump` does. In direct mode pg_dump runs beside the runner and reads the password from a
+// private pgpass file (postgres/connection.h), never from its command line.
 #pragma once
 
 #include <string>

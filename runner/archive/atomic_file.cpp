@@ -35,9 +35,11 @@ AtomicFile::AtomicFile(std::filesystem::path final_path) : final_path_(std::move
                     ("." + final_path_.filename().string() + ".partial-" + random_token());
   fd_ = ::open(temporary_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd_ < 0) throw write_failed(temporary_path_, "create", errno);
-  remove_unless_committed_ = std::make_unique<ScopedCleanup>([this] {
-    if (!committed_) ::unlink(temporary_path_.c_str());
-  });
+  remove_unless_committed_ = std::make_unique<ScopedCleanup>(
+      [path = temporary_path_, committed = committed_] {
+        if (!*committed) ::unlink(path.c_str());
+      },
+      /*self_contained=*/true);
 }
 
 AtomicFile::~AtomicFile() {
@@ -67,12 +69,12 @@ void AtomicFile::commit() {
   fd_ = -1;
   if (::rename(temporary_path_.c_str(), final_path_.c_str()) != 0)
     throw write_failed(final_path_, "rename into place", errno);
-  committed_ = true;
+  *committed_ = true;
   fsync_directory(final_path_.parent_path());
 }
 
 void AtomicFile::uncommit() {
-  if (committed_) ::unlink(final_path_.c_str());
+  if (*committed_) ::unlink(final_path_.c_str());
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {

@@ -35,7 +35,8 @@ class AtomicFile final : public ArtifactSink {
   std::filesystem::path final_path_;
   std::filesystem::path temporary_path_;
   int fd_ = -1;
-  std::atomic<bool> committed_{false};
+  // Shared with the removal cleanup, which may outlive this object on the signal thread.
+  std::shared_ptr<std::atomic<bool>> committed_ = std::make_shared<std::atomic<bool>>(false);
   std::unique_ptr<ScopedCleanup> remove_unless_committed_;
 };
 

@@ -77,7 +77,8 @@ IrreversibleStep::IrreversibleStep() : lock_(irreversible_step_mutex) {
   }
 }
 
-ScopedCleanup::ScopedCleanup(std::function<void()> cleanup) {
+ScopedCleanup::ScopedCleanup(std::function<void()> cleanup, bool self_contained)
+    : self_contained_(self_contained) {
   std::lock_guard lock(registry_mutex);
   id_ = next_id++;
   registry.emplace(id_, std::move(cleanup));
@@ -89,7 +90,7 @@ ScopedCleanup::~ScopedCleanup() {
     std::lock_guard lock(registry_mutex);
     const auto found = registry.find(id_);
     if (found == registry.end()) {
-      if (signal_received) park_until_exit();  // the signal thread has it
+      if (signal_received && !self_contained_) park_until_exit();  // the signal thread has it
       return;                                  // run_pending_cleanups() ran it already
     }
     cleanup = std::move(found->second);

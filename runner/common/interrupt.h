@@ -47,13 +47,18 @@ void run_pending_cleanups();
 // the process), so nothing the cleanup uses is destroyed under it.
 class ScopedCleanup {
  public:
-  explicit ScopedCleanup(std::function<void()> cleanup);
+  // SELF_CONTAINED: the cleanup owns copies of all it uses (a temporary file's path), so the
+  // destructor never waits for the signal thread. Such objects are destroyed where the job holds
+  // other locks (a status file is written under the status's mutex); parking there would leave
+  // the signal thread waiting for that mutex forever.
+  explicit ScopedCleanup(std::function<void()> cleanup, bool self_contained = false);
   ~ScopedCleanup();
   ScopedCleanup(const ScopedCleanup&) = delete;
   ScopedCleanup& operator=(const ScopedCleanup&) = delete;
 
  private:
   int id_;
+  bool self_contained_;
 };
 
 }  // namespace hivekeeper

@@ -1,6 +1,21 @@
 # Helpers for the suites of issue 11 (hostile media archives, private files, killed jobs, free
 # space), sourced after lib.sh. Not a suite: ctest runs tests/integration/*.sh only.
 
+# lib.sh's cleanup, and first what a killed job leaves outside the Compose project: Hivekeeper's
+# helper containers for this suite's volume (with their anonymous volumes, the database image
+# declares one; a helper still mounting the media volume keeps lib.sh from removing it) and the
+# suite's own watcher containers (label hkt-watcher=PROJECT). Kept with HK_KEEP=1, as the rest.
+eval "lib_$(declare -f cleanup)"
+cleanup() {
+  local status=$? leftovers
+  if [ "${HK_KEEP:-0}" != 1 ]; then
+    leftovers=$(docker ps -aq --filter "label=hivekeeper.io/volume=$MEDIA_VOLUME"
+      docker ps -aq --filter "label=hkt-watcher=$PROJECT")
+    [ -z "$leftovers" ] || docker rm -f -v $leftovers >/dev/null 2>&1 || true
+  fi
+  if [ "$status" -eq 0 ]; then lib_cleanup; else (exit "$status") || lib_cleanup; fi
+}
+
 # Writes a gzipped tar to FILE from a spec on standard input, one entry a line, in that order and
 # named exactly so (Python's tarfile: GNU tar refuses to write most of these):
 #   dir PATH [MODE]

@@ -6,12 +6,6 @@
 # volume lives while a container mounts it.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/hostile_media.bash"
-eval "lib_$(declare -f cleanup)"
-cleanup() { # the watcher container is ours, outside the Compose project
-  local status=$?
-  docker rm -f $(docker ps -aq --filter "label=hkt-watcher=$PROJECT") >/dev/null 2>&1 || true
-  if [ "$status" -eq 0 ]; then lib_cleanup; else (exit "$status") || lib_cleanup; fi
-}
 setup_project
 sed -i 's/^  media:$/  media:\n    driver_opts: {type: tmpfs, device: tmpfs, o: size=64m}/' "$WORK/compose.yml"
 start_app_with_a_backup
@@ -25,11 +19,13 @@ zeros uploads/huge-2.bin 100000000
 SPEC
 echo "archive of $(stat -c %s "$BACKUPS/expands.tgz") bytes, 200 MB inside, volume of 64 MiB"
 
-# Watches the volume's top for staging folders every 50 ms while the restore runs.
+# Watches the volume's top for staging folders every 50 ms while the restore runs (removed by
+# hostile_media.bash's cleanup).
 watcher=$(docker run -d --label "hkt-watcher=$PROJECT" -v "$MEDIA_VOLUME:/m:ro" "$WEB_IMAGE" sh -c '
   while :; do for d in /m/.hivekeeper-*; do [ -e "$d" ] && echo "seen $d"; done; sleep 0.05; done')
 restore_archive expands.tgz
 seen=$(docker logs "$watcher" 2>&1 | sort -u)
+docker rm -f "$watcher" >/dev/null
 
 assert_eq 1 "$(job_exit)" "exit code"
 assert_eq Failed "$(status_field "$RESTORE_STATUS" .status.phase)" "phase"

@@ -61,7 +61,7 @@ std::string job_description(const manifest::Manifest& manifest, const std::strin
 // Everything between Pending and the outcome: wait for the directory, open the target, run.
 void run_under_lock(const manifest::Manifest& manifest, const std::string& start,
                     status::StatusReporter& status) {
-  store::LocalDirectoryStore store(manifest.directory());
+  store::LocalDirectoryStore store(manifest.directory(), manifest.group_readable());
   const auto lock = store.lock(job_description(manifest, start), [&](const std::string& other) {
     const std::string message = std::format("waiting for {} to finish: one job at a time uses {}",
                                             other, manifest.directory());

@@ -83,6 +83,7 @@ BackupSpec backup_spec_from(const json& spec) {
   const json& output = spec.contains("output") ? spec["output"] : empty;
   backup.output.directory = string_at(output, "directory", backup.output.directory);
   backup.output.prefix = string_at(output, "prefix");
+  backup.output.group_readable = output.value("groupReadable", false);
   return backup;
 }
 
@@ -96,6 +97,7 @@ RestoreSpec restore_spec_from(const json& spec) {
   restore.source.prefix = string_at(source, "prefix");
   restore.source.database = string_at(source, "database", restore.source.database);
   restore.source.media = string_at(source, "media");
+  restore.source.group_readable = source.value("groupReadable", false);
   restore.media_volume = string_at(object_at(spec, "media"), "volume");
   restore.media_path = string_at(object_at(spec, "media"), "path");
   restore.reset = spec.value("reset", restore.reset);

@@ -59,7 +59,8 @@ struct MediaSpec {
 
 struct OutputSpec {
   std::string directory = "backups/django";
-  std::string prefix;  // "" = the Compose project name
+  std::string prefix;           // "" = the Compose project name
+  bool group_readable = false;  // files 0640 and folders 0750 instead of 0600 and 0700
 };
 
 struct BackupSpec {
@@ -76,6 +77,7 @@ struct SourceSpec {
   std::string prefix;               // "" = the Compose project name
   std::string database = "latest";  // latest, a file name in the directory, or a path
   std::string media;                // "" = no media restore; latest, a name or a path
+  bool group_readable = false;      // the safety backup's and status files' modes, as for output
 };
 
 struct QuiesceSpec {
@@ -108,6 +110,9 @@ struct Manifest {
   // Where the job's files and its status/ folder live.
   const std::string& directory() const {
     return is_restore() ? restore.source.directory : backup.output.directory;
+  }
+  bool group_readable() const {
+    return is_restore() ? restore.source.group_readable : backup.output.group_readable;
   }
 };
 

@@ -1,6 +1,7 @@
 #include "status/status.h"
 
 #include <format>
+#include <system_error>
 
 #include <spdlog/spdlog.h>
 
@@ -110,8 +111,14 @@ JobStatus StatusReporter::snapshot() const {
 
 void StatusReporter::write_locked() {
   try {
-    std::filesystem::create_directories(path_.parent_path().empty() ? "." : path_.parent_path());
-    archive::write_file_atomically(path_, render(manifest_, status_).dump(2) + "\n");
+    if (const auto error =
+            archive::create_directories(path_.parent_path(), archive::kPrivateModes.directory))
+      throw std::system_error(error, "cannot create " + path_.parent_path().string());
+    // Names from a hostile archive or dump need not be UTF-8; the status must still be written.
+    archive::write_file_atomically(
+        path_,
+        render(manifest_, status_).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+            "\n");
   } catch (const std::exception& error) {
     spdlog::warn("cannot write the status file {}: {}", path_.string(), error.what());
   }

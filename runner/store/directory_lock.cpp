@@ -13,6 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "archive/atomic_file.h"
 #include "common/error.h"
 #include "common/interrupt.h"
 
@@ -34,9 +35,19 @@ void write_holder(int fd, const std::string& holder) {
 
 // The open lock file's descriptor; -1 when the directory is read-only (warned: no lock).
 int open_lock_file(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd >= 0) return fd;
-  const int error_number = errno;
+  // Never through a link, and only a regular file: the holder is written into it, and a link
+  // planted in a shared directory would otherwise have the runner truncate its target.
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+  struct stat opened{};
+  if (fd >= 0 && ::fstat(fd, &opened) == 0 && S_ISREG(opened.st_mode)) return fd;
+  const int error_number = fd >= 0 ? EINVAL : errno;
+  if (fd >= 0) ::close(fd);
+  if (error_number == ELOOP || error_number == EINVAL)
+    throw job_failed("LockFileUnsafe",
+                     path.string() +
+                         " is not a regular file (a symbolic link or a special file); "
+                         "the runner will not write through it",
+                     "remove it (`rm " + path.string() + "`); the runner creates its own");
   if (error_number == EROFS || error_number == EACCES) {
     // A restore may read backups from a read-only mount (status and safety backup elsewhere).
     spdlog::warn("{}; running without the one-job-at-a-time lock",
@@ -60,8 +71,8 @@ DirectoryLock::DirectoryLock(const std::filesystem::path& directory, const std::
                              const std::function<void(const std::string& other)>& on_wait,
                              std::chrono::milliseconds poll)
     : path_(directory / kLockFileName) {
-  std::error_code ignored;
-  std::filesystem::create_directories(directory, ignored);  // opening the file says what failed
+  // A failure here is reported by opening the lock file, which says what is wrong.
+  (void)archive::create_directories(directory, archive::kPrivateModes.directory);
   bool told = false;
   for (;;) {
     const int fd = open_lock_file(path_);

@@ -11,15 +11,17 @@
 
 namespace hivekeeper::store {
 
-LocalDirectoryStore::LocalDirectoryStore(std::filesystem::path directory)
-    : directory_(std::move(directory)) {}
+LocalDirectoryStore::LocalDirectoryStore(std::filesystem::path directory, bool group_readable)
+    : directory_(std::move(directory)),
+      modes_(group_readable ? archive::kGroupReadableModes : archive::kPrivateModes) {}
 
 std::vector<std::string> LocalDirectoryStore::names() const {
   std::vector<std::string> names;
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(directory_, error))
     names.push_back(entry.path().filename().string());
-  if (error)
+  // A directory not made yet holds no backups; any other failure is the store's.
+  if (error && error != std::errc::no_such_file_or_directory)
     throw job_failed(
         "BackupDirectoryUnreadable",
         "cannot list the backup directory " + directory_.string() + ": " + error.message(),
@@ -36,9 +38,7 @@ std::optional<std::string> LocalDirectoryStore::read_small(const std::string& na
 }
 
 void LocalDirectoryStore::create_directory() const {
-  std::error_code error;
-  std::filesystem::create_directories(directory_, error);
-  if (error)
+  if (const std::error_code error = archive::create_directories(directory_, modes_.directory))
     throw job_failed(
         "OutputDirectoryUnusable",
         "cannot create the backup directory " + directory_.string() + ": " + error.message(),
@@ -47,12 +47,16 @@ void LocalDirectoryStore::create_directory() const {
 
 std::unique_ptr<archive::ArtifactSink> LocalDirectoryStore::create(const std::string& name) {
   create_directory();
-  return std::make_unique<archive::AtomicFile>(directory_ / name);
+  return std::make_unique<archive::AtomicFile>(directory_ / name, modes_.file,
+                                               archive::Existing::refuse);
 }
 
 std::string LocalDirectoryStore::commit_set(const std::vector<archive::ArtifactSink*>& artifacts,
                                             const std::string& metadata_name,
                                             std::string_view metadata) {
+  // A SIGTERM now waits until the set is whole (or, on a failure, taken away again): its
+  // cleanups must not run beside the renames and leave, say, the metadata without the dump.
+  IrreversibleStep renames;
   std::vector<archive::ArtifactSink*> committed;
   bool complete = false;
   ScopedCleanup undo_partial_set([&] {
@@ -63,13 +67,16 @@ std::string LocalDirectoryStore::commit_set(const std::vector<archive::ArtifactS
     artifact->commit();
     committed.push_back(artifact);
   }
-  archive::write_file_atomically(directory_ / metadata_name, metadata);
+  archive::write_file_atomically(directory_ / metadata_name, metadata, modes_.file,
+                                 archive::Existing::refuse);
   complete = true;
   return (directory_ / metadata_name).string();
 }
 
 std::unique_ptr<JobLock> LocalDirectoryStore::lock(
     const std::string& holder, const std::function<void(const std::string& other)>& on_wait) {
+  // A failure here is reported by opening the lock file, which says what is wrong.
+  (void)archive::create_directories(directory_, modes_.directory);
   return std::make_unique<DirectoryLock>(directory_, holder, on_wait);
 }
 

@@ -1,17 +1,19 @@
 // The local backup directory (spec.output.directory, spec.source.directory; default
 // backups/django, the seed's), as a BackupStore: artifacts are AtomicFiles (hidden temporary
 // names, fsynced, renamed into place), a set is committed by renaming its artifacts and writing
-// the metadata last, and jobs take turns through an flock on <directory>/.hivekeeper.lock
-// (store/directory_lock.h).
+// the metadata last (never over an existing name: a set is never replaced), and jobs take turns
+// through an flock on <directory>/.hivekeeper.lock (store/directory_lock.h).
 #pragma once
 
+#include "archive/atomic_file.h"
 #include "store/backup_store.h"
 
 namespace hivekeeper::store {
 
 class LocalDirectoryStore final : public BackupStore {
  public:
-  explicit LocalDirectoryStore(std::filesystem::path directory);
+  // Files and folders the store creates are private (0600, 0700) unless GROUP_READABLE.
+  explicit LocalDirectoryStore(std::filesystem::path directory, bool group_readable = false);
 
   std::string describe() const override { return directory_.string(); }
   std::vector<std::string> names() const override;
@@ -31,6 +33,7 @@ class LocalDirectoryStore final : public BackupStore {
   void create_directory() const;
 
   std::filesystem::path directory_;
+  archive::FileModes modes_;
 };
 
 }  // namespace hivekeeper::store

@@ -48,8 +48,9 @@ status::Artifact to_artifact(const std::string& kind, const archive::WrittenFile
 
 }  // namespace
 
-WrittenBackupSet write_backup_set(const BackupPlan& plan, const target::Target& target,
+WrittenBackupSet write_backup_set(const BackupPlan& planned, const target::Target& target,
                                   store::BackupStore& store) {
+  const BackupPlan plan = with_free_names(planned, store.names());
   ProgressCounter database_progress("database");
   ProgressCounter media_progress("media");
   std::vector<const ProgressCounter*> counters = {&database_progress};

@@ -1,5 +1,7 @@
 #include "jobs/backup/plan.h"
 
+#include <algorithm>
+
 #include "common/error.h"
 #include "postgres/pg_dump.h"
 
@@ -30,8 +32,23 @@ BackupPlan plan_backup(const std::string& job_name, const manifest::BackupSpec& 
   plan.output_directory = spec.output.directory;
   plan.start = now;
   plan.timestamp = store::backup_timestamp(now);
+  plan.pre_restore = pre_restore;
   plan.files = store::backup_file_names(plan.prefix, plan.environment, plan.database.name,
                                         plan.timestamp, pre_restore);
+  return plan;
+}
+
+BackupPlan with_free_names(BackupPlan plan, const std::vector<std::string>& taken) {
+  const auto is_taken = [&](const std::string& name) {
+    return std::find(taken.begin(), taken.end(), name) != taken.end();
+  };
+  while (is_taken(plan.files.database) || is_taken(plan.files.media) ||
+         is_taken(plan.files.metadata)) {
+    plan.start += std::chrono::seconds(1);
+    plan.timestamp = store::backup_timestamp(plan.start);
+    plan.files = store::backup_file_names(plan.prefix, plan.environment, plan.database.name,
+                                          plan.timestamp, plan.pre_restore);
+  }
   return plan;
 }
 

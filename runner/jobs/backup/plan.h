@@ -30,6 +30,7 @@ struct BackupPlan {
   std::filesystem::path output_directory;
   std::string timestamp;
   store::BackupFileNames files;
+  bool pre_restore = false;
   Clock::time_point start;
 
   bool has_media() const { return media_location.has_value(); }
@@ -41,5 +42,10 @@ BackupPlan plan_backup(const manifest::Manifest& manifest, const target::TargetF
 // <prefix>_<env>_pre-restore_...
 BackupPlan plan_backup(const std::string& job_name, const manifest::BackupSpec& spec,
                        const target::TargetFacts& target, Clock::time_point now, bool pre_restore);
+
+// PLAN, or the same a second later (and so on) while any of its file names is among TAKEN: a
+// set is never replaced, and two backups in one second (the second waited for the first's
+// lock) both keep theirs.
+BackupPlan with_free_names(BackupPlan plan, const std::vector<std::string>& taken);
 
 }  // namespace hivekeeper::jobs

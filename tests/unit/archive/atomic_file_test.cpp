@@ -2,6 +2,7 @@
 // goes away on destruction and on the interrupt path.
 #include "archive/atomic_file.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
@@ -30,6 +31,39 @@ TEST(AtomicFile, WritesUnderAHiddenTemporaryNameInTheSameDirectory) {
   file.write("{}", 2);
   EXPECT_THAT(dir.names(), ElementsAre(temporary));
   EXPECT_EQ(read_file(file.temporary_path()), "{}");
+}
+
+// Backups hold the whole database: private whatever the umask, unless asked otherwise.
+TEST(AtomicFile, FilesAndFoldersHaveExactlyTheirModeWhateverTheUmask) {
+  TempDir dir;
+  const mode_t old_umask = ::umask(0);
+  write_file_atomically(dir / "open.json", "{}");
+  ASSERT_FALSE(create_directories(dir / "a" / "b", kPrivateModes.directory));
+  ::umask(0077);
+  write_file_atomically(dir / "group.json", "{}", kGroupReadableModes.file);
+  ASSERT_FALSE(create_directories(dir / "g", kGroupReadableModes.directory));
+  ::umask(old_umask);
+  const auto mode = [](const std::filesystem::path& path) {
+    return static_cast<unsigned>(std::filesystem::status(path).permissions());
+  };
+  EXPECT_EQ(mode(dir / "open.json"), 0600u);
+  EXPECT_EQ(mode(dir / "a"), 0700u);
+  EXPECT_EQ(mode(dir / "a" / "b"), 0700u);
+  EXPECT_EQ(mode(dir / "group.json"), 0640u);
+  EXPECT_EQ(mode(dir / "g"), 0750u);
+}
+
+TEST(AtomicFile, ABackupNeverReplacesAnExistingFile) {
+  TempDir dir;
+  write_file_atomically(dir / "set.json", "first");
+  const auto error = error_from(
+      [&] { write_file_atomically(dir / "set.json", "second", 0600, Existing::refuse); });
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->reason(), "BackupSetExists");
+  EXPECT_EQ(read_file(dir / "set.json"), "first");
+  EXPECT_THAT(dir.names(), ElementsAre("set.json"));  // the temporary is gone too
+  write_file_atomically(dir / "set.json", "status", 0600, Existing::replace);
+  EXPECT_EQ(read_file(dir / "set.json"), "status");
 }
 
 TEST(AtomicFile, DestroyedWithoutCommitLeavesNothing) {

@@ -208,6 +208,24 @@ TEST(StatusReporter, WritesTheRenderedStatusAndCreatesTheDirectory) {
   EXPECT_EQ(dir.names(), std::vector<std::string>{"status"});
 }
 
+// A failed restore's message may name an archive entry that is not UTF-8; the Failed status must
+// still be written (nlohmann::json refuses to dump invalid UTF-8 unless told to replace it).
+TEST(StatusReporter, AMessageThatIsNotUtf8IsStillWritten) {
+  TempDir dir;
+  StatusReporter reporter(dir / "status/restore.json", kManifest);
+  reporter.update([](JobStatus& job) {
+    job.phase = Phase::Failed;
+    job.message = "unsafe entry uploads/\xff\xfe.png";
+  });
+  const json written = json::parse(read_file(dir / "status/restore.json"));
+  EXPECT_EQ(written["status"]["phase"], "Failed");
+  EXPECT_EQ(written["status"]["message"], "unsafe entry uploads/\xEF\xBF\xBD\xEF\xBF\xBD.png");
+  EXPECT_EQ(static_cast<unsigned>(std::filesystem::status(dir / "status").permissions()), 0700u);
+  EXPECT_EQ(
+      static_cast<unsigned>(std::filesystem::status(dir / "status/restore.json").permissions()),
+      0600u);
+}
+
 TEST(StatusReporter, FileIsCompleteJsonAfterEveryUpdateEvenToAConcurrentReader) {
   TempDir dir;
   const auto path = dir / "status.json";

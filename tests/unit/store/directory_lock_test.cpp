@@ -31,6 +31,26 @@ TEST(DirectoryLock, AFreeDirectoryIsTakenAtOnceAndDescribesItsHolder) {
   EXPECT_EQ(read_file(dir / kLockFileName), "BackupJob nightly-prod (prod)");
 }
 
+TEST(DirectoryLock, NeverWritesThroughALinkPlantedAsTheLockFile) {
+  TempDir dir;
+  std::ofstream(dir / "victim") << "keep me";
+  std::filesystem::create_symlink(dir / "victim", dir / kLockFileName);
+  const auto error = error_from(
+      [&] { DirectoryLock lock(dir.path(), "BackupJob nightly", [](const std::string&) {}); });
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->reason(), "LockFileUnsafe");
+  EXPECT_EQ(read_file(dir / "victim"), "keep me");
+}
+
+TEST(DirectoryLock, TheLockFileIsPrivate) {
+  TempDir dir;
+  const DirectoryLock lock(dir / "new", "BackupJob nightly", [](const std::string&) {});
+  EXPECT_EQ(static_cast<unsigned>(std::filesystem::status(dir / "new").permissions()), 0700u);
+  EXPECT_EQ(
+      static_cast<unsigned>(std::filesystem::status(dir / "new" / kLockFileName).permissions()),
+      0600u);
+}
+
 TEST(DirectoryLock, ASecondJobWaitsNamingTheFirstAndRunsWhenItEnds) {
   TempDir dir;
   std::optional<DirectoryLock> first;

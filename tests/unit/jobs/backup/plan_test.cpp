@@ -142,6 +142,27 @@ TEST(PlanBackup, DatabaseNameWithASlashCannotNameAFile) {
   EXPECT_STREQ(error->what(), "database name app/../../etc cannot be part of a file name");
 }
 
+TEST(WithFreeNames, TakesTheNextFreeSecondWhenASetOfThisSecondExists) {
+  const BackupPlan plan =
+      plan_backup(manifest_from("  environment: prod\n  media:\n    enabled: true\n"),
+                  found_in("beelab"), kNow);
+  EXPECT_EQ(with_free_names(plan, {"beelab_prod_2026-11-24_031459.json"}).timestamp,
+            "2026-11-24_031500");
+  const BackupPlan next = with_free_names(plan, {"beelab_prod_db_app_2026-11-24_031500.sql.gz",
+                                                 "beelab_prod_media_2026-11-24_031501.tgz"});
+  EXPECT_EQ(next.timestamp, "2026-11-24_031502");
+  EXPECT_EQ(next.start, kNow + 2s);
+  EXPECT_EQ(next.files.database, "beelab_prod_db_app_2026-11-24_031502.sql.gz");
+  EXPECT_EQ(next.files.metadata, "beelab_prod_2026-11-24_031502.json");
+}
+
+TEST(WithFreeNames, KeepsASafetyBackupASafetyBackup) {
+  manifest::BackupSpec spec;
+  const BackupPlan plan = plan_backup("restore-dev", spec, found_in("beelab"), kNow, true);
+  const BackupPlan next = with_free_names(plan, {plan.files.metadata});
+  EXPECT_EQ(next.files.database, "beelab_dev_pre-restore_db_app_2026-11-24_031501.sql.gz");
+}
+
 TEST(PlanBackup, PgDumpCommandCarriesTheManifestsOptionsAndTheIdentity) {
   const BackupPlan plan =
       plan_backup(manifest_from("  environment: prod\n  dump:\n    noPrivileges: false\n    "

@@ -91,7 +91,7 @@ ScopedCleanup::~ScopedCleanup() {
     const auto found = registry.find(id_);
     if (found == registry.end()) {
       if (signal_received && !self_contained_) park_until_exit();  // the signal thread has it
-      return;                                  // run_pending_cleanups() ran it already
+      return;  // run_pending_cleanups() ran it already
     }
     cleanup = std::move(found->second);
     registry.erase(found);

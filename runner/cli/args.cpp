@@ -39,20 +39,28 @@ const std::vector<CommandSpec> kCommands = {
      "database, in one transaction, after a safety backup; with --media also replace the media "
      "volume's content.",
      1, 2},
+    {"recover", "recover [dev|prod] [-f FILE|--output DIR]",
+     "Finish what a job killed outright (SIGKILL, the OOM killer, a lost node) left in the backup "
+     "directory (the manifest's, or --output, default backups/django): start the services it "
+     "stopped, remove its helper containers, staging folders and partial files, put the old media "
+     "back after a half-done swap, and mark its status Failed (Killed). Every job does this first "
+     "by itself; exit 0 when done or nothing was left, 1 when a step failed.",
+     0, 1},
     {"validate", "validate -f FILE|-", "Check a manifest against the schema without running it.", 0,
      0},
     {"version", "version", "Print the version.", 0, 0},
 };
 
 const std::set<std::string> kJobCommands = {"run", "backup", "restore"};
-const std::set<std::string> kAllCommands = {"run", "backup", "restore", "validate", "version"};
+const std::set<std::string> kAllCommands = {"run",     "backup",   "restore",
+                                            "recover", "validate", "version"};
 const std::set<std::string> kShortcutCommands = {"backup", "restore"};
 
 const std::vector<OptionSpec> kOptions = {
     {"--file",
      "-f",
      "FILE",
-     {"run", "validate"},
+     {"run", "validate", "recover"},
      "manifest file, or - for standard input",
      [](Invocation& in, const std::string& value) { in.manifest_path = value; }},
     {"--media",
@@ -91,7 +99,11 @@ const std::vector<OptionSpec> kOptions = {
      {"restore"},
      "stop this Compose service during the restore (repeatable)",
      [](Invocation& in, const std::string& value) { in.quiesce.push_back(value); }},
-    {"--output", "-o", "DIR", kShortcutCommands, "backup directory (default backups/django)",
+    {"--output",
+     "-o",
+     "DIR",
+     {"backup", "restore", "recover"},
+     "backup directory (default backups/django)",
      [](Invocation& in, const std::string& value) { in.output_directory = value; }},
     {"--prefix", "", "NAME", kShortcutCommands, "file name prefix (default: the Compose project)",
      [](Invocation& in, const std::string& value) { in.prefix = value; }},
@@ -211,11 +223,16 @@ void check_operands(const Invocation& invocation) {
   if (invocation.operands.size() < command->min_operands ||
       invocation.operands.size() > command->max_operands)
     throw usage_error(std::string("usage: hivekeeper ") + command->synopsis, invocation.command);
+  if (invocation.command == "recover" && !invocation.manifest_path.empty() &&
+      !invocation.output_directory.empty())
+    throw usage_error("recover takes the directory from -f FILE or --output DIR, not both",
+                      invocation.command);
   if ((invocation.command == "run" || invocation.command == "validate") &&
       invocation.manifest_path.empty())
     throw usage_error(invocation.command + " needs a manifest: -f FILE, or -f - for standard input",
                       invocation.command);
-  if (kShortcutCommands.count(invocation.command) && invocation.operands[0] != "dev" &&
+  if ((kShortcutCommands.count(invocation.command) || invocation.command == "recover") &&
+      !invocation.operands.empty() && invocation.operands[0] != "dev" &&
       invocation.operands[0] != "prod")
     throw usage_error("environment must be dev or prod, not " + invocation.operands[0],
                       invocation.command);

@@ -11,8 +11,8 @@
 namespace hivekeeper::cli {
 
 struct Invocation {
-  std::string command;                // run, backup, validate, version, help
-  std::vector<std::string> operands;  // backup: the environment; restore: it and FILE
+  std::string command;                // run, backup, restore, recover, validate, version, help
+  std::vector<std::string> operands;  // backup, recover: the environment; restore: it and FILE
   bool help = false;
   std::string manifest_path;    // -f
   std::string status_file;      // --status-file

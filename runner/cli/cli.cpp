@@ -6,6 +6,7 @@
 #include "cli/args.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "jobs/recover.h"
 #include "jobs/run.h"
 #include "manifest/manifest.h"
 
@@ -50,6 +51,22 @@ manifest::Manifest manifest_for(const Invocation& invocation) {
   return manifest::parse_manifest(document.dump(), "the command line");
 }
 
+// `recover`: the backup directory of the manifest given, else --output, else the default. The
+// environment shares the directory with the other one, so it only documents the call.
+int recover(const Invocation& invocation) {
+  std::string directory = manifest::OutputSpec().directory;
+  if (!invocation.manifest_path.empty())
+    directory = manifest::load_manifest(invocation.manifest_path).directory();
+  else if (!invocation.output_directory.empty())
+    directory = invocation.output_directory;
+  const bool recovered = jobs::run_recover(directory);
+  std::cout << "recover " << directory << ": "
+            << (recovered ? "finished what a killed job left (the log lists it)"
+                          : "nothing to recover")
+            << std::endl;
+  return kExitOk;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -68,6 +85,7 @@ int run(int argc, char** argv) {
                 << std::endl;
       return kExitOk;
     }
+    if (invocation.command == "recover") return recover(invocation);
     const manifest::Manifest manifest = manifest_for(invocation);
     if (invocation.command == "validate") {
       std::cout << invocation.manifest_path << ": valid " << manifest.kind << " " << manifest.name

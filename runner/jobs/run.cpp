@@ -10,15 +10,20 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
 #include "common/interrupt.h"
 #include "common/log.h"
+#include "common/text.h"
 #include "jobs/backup/backup.h"
+#include "jobs/recover.h"
 #include "jobs/restore/restore.h"
 #include "status/lifecycle.h"
+#include "store/directory_lock.h"
+#include "store/journal.h"
 #include "store/local_store.h"
 #include "store/naming.h"
 #include "target/target.h"
@@ -48,19 +53,76 @@ void write_termination_log(const std::string& path, const nlohmann::json& manife
     spdlog::warn("could not write the termination message to {}: {}", path, std::strerror(errno));
 }
 
+std::string host_name() {
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  return host.data();
+}
+
 // Who holds the backup directory, for the message of a job that waits for it.
 std::string job_description(const manifest::Manifest& manifest, const std::string& start) {
   const manifest::Environment environment =
       manifest.is_restore() ? manifest.restore.environment : manifest.backup.environment;
-  std::array<char, 256> host{};
-  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  const std::string host = host_name();
   return std::format("{} {} ({}, started {}{}{})", manifest.kind, manifest.name,
-                     manifest::to_string(environment), start, host[0] ? " on " : "", host.data());
+                     manifest::to_string(environment), start, host.empty() ? "" : " on ", host);
 }
 
-// Everything between Pending and the outcome: wait for the directory, open the target, run.
+// The running job's journal, for the signal thread: after SIGTERM's cleanups it removes the
+// journal (the job's thread never gets to), while the lock is still held.
+struct JournalSlot {
+  std::mutex mutex;
+  std::shared_ptr<store::JournalWriter> journal;
+
+  void remove_journal() {
+    std::lock_guard lock(mutex);
+    if (journal) journal->remove_if_ours();
+  }
+};
+
+// Holds JOURNAL in SLOT for its lifetime.
+class JournalRegistration {
+ public:
+  JournalRegistration(JournalSlot& slot, std::shared_ptr<store::JournalWriter> journal)
+      : slot_(slot) {
+    std::lock_guard lock(slot_.mutex);
+    slot_.journal = std::move(journal);
+  }
+  ~JournalRegistration() {
+    std::lock_guard lock(slot_.mutex);
+    slot_.journal.reset();
+  }
+  JournalRegistration(const JournalRegistration&) = delete;
+  JournalRegistration& operator=(const JournalRegistration&) = delete;
+
+ private:
+  JournalSlot& slot_;
+};
+
+// A lock that could not be taken (a read-only directory, no flock) does not exclude other jobs:
+// then a journal found may be a live job's, and this job writes none.
+bool lock_is_held(const store::JobLock& lock) {
+  const auto* directory_lock = dynamic_cast<const store::DirectoryLock*>(&lock);
+  return directory_lock && directory_lock->held();
+}
+
+store::JournalJob journal_job(const manifest::Manifest& manifest,
+                              const target::TargetRequest& request, const std::string& start,
+                              const std::filesystem::path& status_file, const std::string& run) {
+  return {manifest.kind,
+          manifest.name,
+          store::status_file_for_journal(manifest.directory(), status_file),
+          run,
+          !request.target.postgres.has_value(),
+          host_name(),
+          static_cast<long>(::getpid()),
+          start};
+}
+
+// Everything between Pending and the outcome: wait for the directory, finish what a killed job
+// left there, open the target, run.
 void run_under_lock(const manifest::Manifest& manifest, const std::string& start,
-                    status::StatusReporter& status) {
+                    status::StatusReporter& status, JournalSlot& slot) {
   store::LocalDirectoryStore store(manifest.directory(), manifest.group_readable());
   const auto lock = store.lock(job_description(manifest, start), [&](const std::string& other) {
     const std::string message = std::format("waiting for {} to finish: one job at a time uses {}",
@@ -68,10 +130,20 @@ void run_under_lock(const manifest::Manifest& manifest, const std::string& start
     spdlog::info("{}", message);
     status.update([&](status::JobStatus& job) { status::mark_waiting(job, message, now()); });
   });
+  const bool locked = lock_is_held(*lock);
+  if (locked) recover_killed_job(manifest.directory());
   status.update([&](status::JobStatus& job) { status::mark_running(job, now()); });
-  const auto target = target::open_target(target::target_request(manifest));
+  const std::string run = random_token();
+  target::TargetRequest request = target::target_request(manifest);
+  request.helper_labels = {{target::kRunLabel, run}, {target::kJobLabel, manifest.name}};
+  const auto journal =
+      locked ? std::make_shared<store::JournalWriter>(
+                   manifest.directory(), journal_job(manifest, request, start, status.path(), run))
+             : std::make_shared<store::JournalWriter>();
+  const JournalRegistration registered(slot, journal);
+  const auto target = target::open_target(request);
   if (manifest.is_restore())
-    run_restore(manifest, *target, store, status);
+    run_restore(manifest, *target, store, status, *journal);
   else
     run_backup(manifest, *target, store, status);
 }
@@ -94,9 +166,11 @@ void finish(const manifest::Manifest& manifest, const RunOptions& options,
 void run_job(const manifest::Manifest& manifest, const RunOptions& options) {
   auto status = std::make_shared<status::StatusReporter>(status_path_for(options, manifest),
                                                          manifest.document);
+  auto journal = std::make_shared<JournalSlot>();
   install_interrupt_handling(
-      [status, document = manifest.document, kind = manifest.kind, name = manifest.name,
+      [status, journal, document = manifest.document, kind = manifest.kind, name = manifest.name,
        termination_log = options.termination_log](const std::string& signal) {
+        journal->remove_journal();  // the cleanups have run: nothing is left to recover
         const std::string message = "interrupted by " + signal + "; partial files were removed";
         spdlog::error("{}", message);
         status->update([&](status::JobStatus& job) {
@@ -110,7 +184,7 @@ void run_job(const manifest::Manifest& manifest, const RunOptions& options) {
   status->update([&](status::JobStatus& job) { status::mark_pending(job, start); });
   const auto started = std::chrono::steady_clock::now();
   try {
-    run_under_lock(manifest, start, *status);
+    run_under_lock(manifest, start, *status, *journal);
     wait_if_interrupted();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -62,13 +62,13 @@ std::string DirectTarget::describe() const {
 }
 
 void DirectTarget::read_media(archive::BytePipe& out,
-                              const std::function<void(std::size_t)>& on_content,
-                              const std::string& /*job_name*/) const {
+                              const std::function<void(std::size_t)>& on_content) const {
   archive::require_media_directory(media_path_);
   archive::write_directory_tar(media_path_, "media", out, on_content);
 }
 
-std::vector<std::string> DirectTarget::prepare_restore(const manifest::QuiesceSpec& /*quiesce*/) {
+std::vector<std::string> DirectTarget::prepare_restore(const manifest::QuiesceSpec& /*quiesce*/,
+                                                       const BeforeStopping& /*before_stopping*/) {
   return {};
 }
 

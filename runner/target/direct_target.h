@@ -23,10 +23,11 @@ class DirectTarget final : public Target {
   const TargetFacts& facts() const override { return facts_; }
   const postgres::DatabaseCommands& commands() const override { return commands_; }
   std::string describe() const override;
-  void read_media(archive::BytePipe& out, const std::function<void(std::size_t)>& on_content,
-                  const std::string& job_name) const override;
+  void read_media(archive::BytePipe& out,
+                  const std::function<void(std::size_t)>& on_content) const override;
   // Nothing to start or stop: the server is not ours to manage, and no Compose app is in reach.
-  std::vector<std::string> prepare_restore(const manifest::QuiesceSpec& quiesce) override;
+  std::vector<std::string> prepare_restore(const manifest::QuiesceSpec& quiesce,
+                                           const BeforeStopping& before_stopping) override;
   std::unique_ptr<MediaReplacement> replace_media(const std::string& unique_suffix) const override;
 
  private:

@@ -47,7 +47,8 @@ std::vector<docker::Container> services_to_quiesce(const std::vector<docker::Con
 }
 
 DockerTarget::DockerTarget(const TargetRequest& request)
-    : docker_(docker::Client::socket_path_from_environment()) {
+    : docker_(docker::Client::socket_path_from_environment()),
+      helper_labels_(request.helper_labels) {
   docker_.connect();
   spdlog::debug("Docker engine at {}, API {}", docker_.socket_path(), docker_.api_version());
   found_ = discover(docker_, request);
@@ -55,6 +56,7 @@ DockerTarget::DockerTarget(const TargetRequest& request)
   facts_.database = found_.database;
   facts_.database_location = {"container", found_.database_container.name};
   if (request.media) facts_.media_location = Location{"volume", found_.media_volume};
+  facts_.helper_image = found_.database_container.image_id;
   commands_ = commands_in_container(docker_, found_.database_container);
 }
 
@@ -68,11 +70,10 @@ std::string DockerTarget::describe() const {
 }
 
 void DockerTarget::read_media(archive::BytePipe& out,
-                              const std::function<void(std::size_t)>& on_content,
-                              const std::string& job_name) const {
-  const nlohmann::json config = docker::volume_helper_config(
-      found_.database_container.image_id, found_.media_volume, "media-reader",
-      /*read_only=*/true, {"true"}, {{"hivekeeper.io/job", job_name}});
+                              const std::function<void(std::size_t)>& on_content) const {
+  const nlohmann::json config =
+      docker::volume_helper_config(found_.database_container.image_id, found_.media_volume,
+                                   "media-reader", /*read_only=*/true, {"true"}, helper_labels_);
   // Never started: the engine mounts the volume for the archive request alone.
   const std::string helper = docker_.create_container("hivekeeper-media-" + random_token(), config);
   ScopedCleanup remove_helper([&] { docker_.remove_container(helper); });
@@ -110,13 +111,17 @@ void DockerTarget::wait_until_ready(std::chrono::seconds timeout) {
   found_.database_container = docker_.inspect_container(container.id);
 }
 
-std::vector<std::string> DockerTarget::prepare_restore(const manifest::QuiesceSpec& quiesce) {
+std::vector<std::string> DockerTarget::prepare_restore(const manifest::QuiesceSpec& quiesce,
+                                                       const BeforeStopping& before_stopping) {
   wait_until_ready(kDatabaseStartTimeout);
   if (quiesce.services.empty()) return {};
   const auto running = services_to_quiesce(
       docker_.list_containers(
           {{"label", {std::string(docker::kComposeProjectLabel) + "=" + found_.project}}}),
       found_.project, quiesce, found_.database_container);
+  std::vector<std::string> names;
+  for (const auto& container : running) names.push_back(container.name);
+  if (before_stopping && !names.empty()) before_stopping(names);
   restart_quiesced_ = std::make_unique<ScopedCleanup>([this] { start_quiesced_again(); });
   for (const auto& container : running) {
     spdlog::info("stopping {} for the restore", container.name);
@@ -141,7 +146,7 @@ void DockerTarget::start_quiesced_again() {
 std::unique_ptr<MediaReplacement> DockerTarget::replace_media(
     const std::string& unique_suffix) const {
   return std::make_unique<MediaStaging>(docker_, found_.database_container.image_id,
-                                        found_.media_volume, unique_suffix);
+                                        found_.media_volume, unique_suffix, helper_labels_);
 }
 
 }  // namespace hivekeeper::target

@@ -33,9 +33,10 @@ class DockerTarget final : public Target {
   const TargetFacts& facts() const override { return facts_; }
   const postgres::DatabaseCommands& commands() const override { return commands_; }
   std::string describe() const override;
-  void read_media(archive::BytePipe& out, const std::function<void(std::size_t)>& on_content,
-                  const std::string& job_name) const override;
-  std::vector<std::string> prepare_restore(const manifest::QuiesceSpec& quiesce) override;
+  void read_media(archive::BytePipe& out,
+                  const std::function<void(std::size_t)>& on_content) const override;
+  std::vector<std::string> prepare_restore(const manifest::QuiesceSpec& quiesce,
+                                           const BeforeStopping& before_stopping) override;
   std::unique_ptr<MediaReplacement> replace_media(const std::string& unique_suffix) const override;
 
  private:
@@ -45,6 +46,7 @@ class DockerTarget final : public Target {
   docker::Client docker_;
   Discovered found_;
   TargetFacts facts_;
+  std::map<std::string, std::string> helper_labels_;
   postgres::DatabaseCommands commands_;
   std::vector<std::string> quiesced_;
   std::unique_ptr<ScopedCleanup> restart_quiesced_;

@@ -56,13 +56,14 @@ std::string media_swap_script(const std::string& mount, const std::string& stagi
 }
 
 MediaStaging::MediaStaging(const docker::Client& docker, const std::string& image_id,
-                           const std::string& volume, const std::string& unique_suffix)
+                           const std::string& volume, const std::string& unique_suffix,
+                           const std::map<std::string, std::string>& labels)
     : docker_(docker),
       volume_(volume),
       staging_(std::string(archive::kStagingPrefix) + unique_suffix),
       old_(std::string(archive::kOldContentPrefix) + unique_suffix) {
   const nlohmann::json config = docker::volume_helper_config(
-      image_id, volume, "media-writer", /*read_only=*/false, {"sleep", "infinity"});
+      image_id, volume, "media-writer", /*read_only=*/false, {"sleep", "infinity"}, labels);
   helper_ = docker_.create_container("hivekeeper-restore-" + unique_suffix, config);
   cleanup_ = std::make_unique<ScopedCleanup>([this] { clean_up(); });
   docker_.start_container(helper_);

@@ -9,6 +9,7 @@
 // directory it mounts itself (archive/media_directory.h).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -35,8 +36,9 @@ class MediaReplacement {
 
 class MediaStaging final : public MediaReplacement {
  public:
+  // The helper carries LABELS (the run's, so a killed job's helper is found and removed).
   MediaStaging(const docker::Client& docker, const std::string& image_id, const std::string& volume,
-               const std::string& unique_suffix);
+               const std::string& unique_suffix, const std::map<std::string, std::string>& labels);
   ~MediaStaging() override;  // removes the staging folder unless swapped, then the helper
 
   void stage(const std::filesystem::path& archive_file,

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,11 +30,17 @@ namespace hivekeeper::target {
 // mode, ("server", host:port); ("volume", name) or, in direct mode, ("directory", path).
 using Location = std::pair<std::string, std::string>;
 
+// Labels on every helper container, so the job that recovers from a killed one finds its helpers:
+// the run's random token (recorded in the journal) and the job's name, for people.
+inline constexpr const char* kRunLabel = "hivekeeper.io/run";
+inline constexpr const char* kJobLabel = "hivekeeper.io/job";
+
 struct TargetFacts {
   std::string project;  // the Compose project; "" in direct mode
   postgres::DatabaseIdentity database;
   Location database_location;
   std::optional<Location> media_location;  // nullopt: the job has no media
+  std::string helper_image;                // Docker mode: the image helper containers run
 };
 
 // What a manifest asks of its target, read from spec.target, spec.database and spec.media (and,
@@ -45,6 +52,7 @@ struct TargetRequest {
   std::string media_volume;       // Docker mode: spec.media.volume, "" = discover
   std::string media_path;         // direct mode: spec.media.path
   bool database_must_run = true;  // a restore starts a stopped database itself
+  std::map<std::string, std::string> helper_labels;  // kRunLabel and kJobLabel, set by jobs/run
 };
 TargetRequest target_request(const manifest::Manifest& manifest);
 
@@ -59,15 +67,18 @@ class Target {
   virtual std::string describe() const = 0;
 
   // Backup: pushes the media into OUT as an uncompressed tar, every path under one top folder;
-  // ON_CONTENT gets each piece's size, for progress. JOB_NAME labels any helper container.
+  // ON_CONTENT gets each piece's size, for progress. Any helper container carries the request's
+  // helper_labels.
   virtual void read_media(archive::BytePipe& out,
-                          const std::function<void(std::size_t)>& on_content,
-                          const std::string& job_name) const = 0;
+                          const std::function<void(std::size_t)>& on_content) const = 0;
 
   // Restore: the database made ready for a load (started if stopped, then accepting
   // connections) and the app's services in QUIESCE stopped; they start again when the target
-  // is destroyed, whatever the outcome. Returns the names of the containers stopped.
-  virtual std::vector<std::string> prepare_restore(const manifest::QuiesceSpec& quiesce) = 0;
+  // is destroyed, whatever the outcome. BEFORE_STOPPING gets the names of the containers about
+  // to be stopped (for the journal: a killed job cannot start them again itself). Returns them.
+  using BeforeStopping = std::function<void(const std::vector<std::string>& containers)>;
+  virtual std::vector<std::string> prepare_restore(const manifest::QuiesceSpec& quiesce,
+                                                   const BeforeStopping& before_stopping) = 0;
 
   // Restore: a staging place for the media, beside their current content.
   virtual std::unique_ptr<MediaReplacement> replace_media(

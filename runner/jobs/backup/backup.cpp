@@ -32,7 +32,7 @@ MediaResult archive_media(const BackupPlan& plan, const target::Target& target,
   result.stats = archive::pump(
       pipe,
       [&](archive::BytePipe& out) {
-        target.read_media(out, [&](std::size_t bytes) { progress.add(bytes); }, plan.job_name);
+        target.read_media(out, [&](std::size_t bytes) { progress.add(bytes); });
       },
       [&](archive::BytePipe& in) {
         return archive::rewrite_volume_tar(in, *result.writer, plan.compression_level);

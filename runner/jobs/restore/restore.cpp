@@ -3,9 +3,11 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
+#include "archive/media_directory.h"
 #include "common/error.h"
 #include "common/interrupt.h"
 #include "common/text.h"
@@ -146,10 +148,33 @@ void swap_media(target::MediaReplacement& staging, const archive::MediaArchiveCo
   });
 }
 
+// The journal's records (store/journal.h): what a job killed in the next step would leave.
+json media_journal_record(const target::Target& target, const std::string& suffix) {
+  const auto& [kind, where] = *target.facts().media_location;
+  store::JournalMedia media;
+  if (kind == "volume") {
+    media.volume = where;
+    media.image = target.facts().helper_image;
+  } else {
+    media.directory = where;
+  }
+  media.staging = std::string(archive::kStagingPrefix) + suffix;
+  media.old = std::string(archive::kOldContentPrefix) + suffix;
+  return store::media_record(media);
+}
+
+json swap_journal_record(const std::string& suffix, const archive::MediaArchiveContents& media) {
+  std::set<std::string> top;
+  for (const auto& [path, entry] : media.entries) top.insert(path.substr(0, path.find('/')));
+  return store::swap_record(std::string(archive::kStagingPrefix) + suffix,
+                            std::vector<std::string>(top.begin(), top.end()));
+}
+
 }  // namespace
 
 void run_restore(const manifest::Manifest& manifest, target::Target& target,
-                 store::BackupStore& store, status::StatusReporter& status) {
+                 store::BackupStore& store, status::StatusReporter& status,
+                 store::JournalWriter& journal) {
   // 1. Everything that can refuse the restore comes before anything changes.
   const RestorePlan plan = plan_restore(
       manifest, target.facts(),
@@ -164,7 +189,10 @@ void run_restore(const manifest::Manifest& manifest, target::Target& target,
                           : "");
 
   // 2. The database up, the app quiet.
-  const auto quiesced = target.prepare_restore(plan.quiesce);
+  const auto quiesced =
+      target.prepare_restore(plan.quiesce, [&](const std::vector<std::string>& containers) {
+        journal.append(store::services_record(target.facts().project, containers));
+      });
   status.update([&](status::JobStatus& job) { job.details["quiesced"] = quiesced; });
 
   // 3. The safety backup of what is about to be overwritten.
@@ -173,12 +201,18 @@ void run_restore(const manifest::Manifest& manifest, target::Target& target,
   // 4. Load and stage; commit only when both hold.
   report_other_sessions(plan, target, status);
   std::unique_ptr<target::MediaReplacement> staging;
-  if (plan.media)
-    staging = target.replace_media(store::backup_timestamp(Clock::now()) + "-" + random_token());
+  const std::string suffix = store::backup_timestamp(Clock::now()) + "-" + random_token();
+  if (plan.media) {
+    journal.append(media_journal_record(target, suffix));
+    staging = target.replace_media(suffix);
+  }
   load_and_stage(plan, inputs, target, staging.get(), status);
 
   // 5. The media swap, after the database is in.
-  if (staging) swap_media(*staging, *inputs.media, target, status);
+  if (staging) {
+    journal.append(swap_journal_record(suffix, *inputs.media));
+    swap_media(*staging, *inputs.media, target, status);
+  }
 }
 
 }  // namespace hivekeeper::jobs

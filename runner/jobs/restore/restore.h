@@ -16,11 +16,14 @@
 #include "manifest/manifest.h"
 #include "status/status.h"
 #include "store/backup_store.h"
+#include "store/journal.h"
 #include "target/target.h"
 
 namespace hivekeeper::jobs {
 
+// JOURNAL gets a record before each step a killed job would leave half done (jobs/recover.h).
 void run_restore(const manifest::Manifest& manifest, target::Target& target,
-                 store::BackupStore& store, status::StatusReporter& status);
+                 store::BackupStore& store, status::StatusReporter& status,
+                 store::JournalWriter& journal);
 
 }  // namespace hivekeeper::jobs

@@ -1,0 +1,207 @@
+#include "jobs/recover.h"
+
+#include <algorithm>
+#include <format>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "status/lifecycle.h"
+#include "store/local_store.h"
+#include "store/naming.h"
+
+namespace hivekeeper::jobs {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string text;
+  for (const auto& word : words) text += (text.empty() ? "" : ", ") + word;
+  return text;
+}
+
+// Step 4: .NAME.partial-TOKEN files at the directory's top (archive/atomic_file.h names them so).
+std::vector<std::string> remove_partial_files(const fs::path& directory) {
+  std::vector<std::string> removed;
+  std::error_code error;
+  for (fs::directory_iterator it(directory, error), end; !error && it != end; it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with(".") || name.find(".partial-") == std::string::npos) continue;
+    std::error_code removal;
+    fs::remove(it->path(), removal);
+    if (removal)
+      throw job_failed(
+          "RecoveryFailed",
+          "cannot remove the partial file " + it->path().string() + ": " + removal.message(),
+          "check the backup directory's permissions; `hivekeeper recover` tries again");
+    removed.push_back(name);
+  }
+  return removed;
+}
+
+// Step 5. A status file that is missing or unreadable is only warned about: the cleanup is what
+// matters, and the status may live on a mount this job does not have.
+void mark_killed(const fs::path& path, const std::string& message) {
+  std::ifstream stream(path, std::ios::binary);
+  std::ostringstream text;
+  text << stream.rdbuf();
+  json document = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (!stream || !document.is_object()) {
+    spdlog::warn("cannot read the killed job's status file {}; it is left as it is", path.string());
+    return;
+  }
+  const json block = document.value("status", json::object());
+  const std::string phase = block.value("phase", "");
+  if (phase == "Succeeded" || phase == "Failed") {
+    spdlog::info("the killed job's status {} already says {}; left as it is", path.string(), phase);
+    return;
+  }
+  status::JobStatus job = status_from_block(block);
+  document.erase("status");
+  status::StatusReporter reporter(path, document);
+  reporter.update([&](status::JobStatus& written) {
+    written = job;
+    status::mark_failed(written, "Killed", message, store::rfc3339(store::Clock::now()));
+    written.hint =
+        "the job was ended outright (SIGKILL: the OOM killer, `docker kill`, a lost node); what it "
+        "left was cleaned up; run it again (with more memory if the OOM killer ended it)";
+  });
+  spdlog::info("marked the killed job's status {} Failed (Killed)", path.string());
+}
+
+// Steps 1-3; each action done is appended to DONE, for the log and the killed job's status.
+void recover_target(const store::JournalContents& journal, std::vector<std::string>& done) {
+  const store::JournalJob& job = *journal.job;
+  const bool media = journal.media.has_value();
+  if (job.docker || media || !journal.stopped_containers.empty()) {
+    const auto recovery = target::open_recovery(job.docker);
+    for (const auto& helper : recovery->remove_helpers(job.run))
+      done.push_back("removed helper container " + helper);
+    if (media) {
+      const store::JournalMedia& place = *journal.media;
+      const target::MediaSteps steps = recovery->recover_media(
+          {place.volume, place.image, place.directory}, place.staging, place.old, job.run,
+          [&](const target::MediaState& state) {
+            return plan_media_recovery(journal.swap_incoming, place.staging, place.old, state);
+          });
+      const std::string where = place.volume.empty() ? place.directory : "volume " + place.volume;
+      if (steps.put_old_back)
+        done.push_back("put the old media back in " + where + " (the swap was half done)");
+      else if (journal.swap_incoming && !steps.remove.empty())
+        done.push_back("finished the media swap in " + where);
+      if (!steps.remove.empty())
+        done.push_back("removed " + joined(steps.remove) + " from " + where);
+    }
+    const auto started = recovery->start_stopped(journal.stopped_containers);
+    if (!started.empty()) done.push_back("started " + joined(started) + " again");
+  }
+}
+
+}  // namespace
+
+target::MediaSteps plan_media_recovery(const std::optional<std::vector<std::string>>& incoming,
+                                       const std::string& staging, const std::string& old,
+                                       const target::MediaState& state) {
+  target::MediaSteps steps;
+  if (state.aside) {
+    // The swap began (its first step creates OLD). Its first loop moves old entries into OLD,
+    // its second moves the staged ones up; staging is complete until the second loop starts.
+    std::set<std::string> in;
+    if (incoming) in.insert(incoming->begin(), incoming->end());
+    std::set<std::string> still_staged;
+    if (state.staged) still_staged.insert(state.staged->begin(), state.staged->end());
+    const std::set<std::string> top(state.top.begin(), state.top.end());
+    const bool any_staged = std::any_of(in.begin(), in.end(),
+                                        [&](const auto& name) { return still_staged.count(name); });
+    const bool finished = incoming && !any_staged && top == in;
+    if (!finished) {
+      // A top-level name that is incoming and no longer staged was moved up by the swap; any
+      // other is old content the first loop had not moved yet.
+      for (const auto& name : state.top)
+        if (in.count(name) && !still_staged.count(name)) steps.take_out.push_back(name);
+      steps.put_old_back = true;
+    }
+  }
+  if (state.staged) steps.remove.push_back(staging);
+  if (state.aside) steps.remove.push_back(old);
+  return steps;
+}
+
+status::JobStatus status_from_block(const json& block) {
+  status::JobStatus job;
+  const std::string phase = block.value("phase", "Pending");
+  job.phase = phase == "Running"     ? status::Phase::Running
+              : phase == "Succeeded" ? status::Phase::Succeeded
+              : phase == "Failed"    ? status::Phase::Failed
+                                     : status::Phase::Pending;
+  job.start_time = block.value("startTime", "");
+  job.completion_time = block.value("completionTime", "");
+  job.message = block.value("message", "");
+  job.hint = block.value("hint", "");
+  for (const auto& artifact : block.value("artifacts", json::array()))
+    if (artifact.is_object())
+      job.artifacts.push_back({artifact.value("kind", ""), artifact.value("path", ""),
+                               artifact.value("bytes", std::uint64_t{0}),
+                               artifact.value("sha256", "")});
+  for (const auto& condition : block.value("conditions", json::array()))
+    if (condition.is_object())
+      job.conditions.push_back({condition.value("type", ""), condition.value("status", ""),
+                                condition.value("reason", ""), condition.value("message", ""),
+                                condition.value("lastTransitionTime", "")});
+  static const std::set<std::string> kFields = {"phase", "startTime", "completionTime", "message",
+                                                "hint",  "artifacts", "conditions"};
+  for (const auto& [key, value] : block.items())
+    if (!kFields.count(key)) job.details[key] = value;
+  return job;
+}
+
+std::string killed_job_description(const store::JournalJob& job) {
+  return std::format("{} {} (run {}, started {}{}{}, pid {})", job.kind, job.name, job.run,
+                     job.started, job.host.empty() ? "" : " on ", job.host, job.pid);
+}
+
+bool recover_killed_job(const fs::path& directory) {
+  const auto text = store::read_journal(directory);
+  if (!text) return false;
+  const store::JournalContents journal = store::parse_journal(*text);
+  const std::string who = journal.job ? killed_job_description(*journal.job) : "a job";
+  spdlog::warn("{} was killed before it could finish (its journal {} is left); finishing its work",
+               who, (directory / store::kJournalFileName).string());
+  std::vector<std::string> done;
+  try {
+    if (journal.job) recover_target(journal, done);
+    const auto partials = remove_partial_files(directory);
+    if (!partials.empty()) done.push_back("removed the partial files " + joined(partials));
+  } catch (const Error& error) {
+    for (const auto& action : done) spdlog::info("recovery: {}", action);
+    throw job_failed("RecoveryFailed", "could not finish what " + who + " left: " + error.what(),
+                     error.hint().empty() ? "`hivekeeper recover` tries again" : error.hint());
+  }
+  for (const auto& action : done) spdlog::info("recovery: {}", action);
+  if (journal.job && !journal.job->status_file.empty())
+    mark_killed(store::status_file_from_journal(directory, journal.job->status_file),
+                "killed before it finished (SIGKILL, the OOM killer or a lost node); a later job " +
+                    std::string(done.empty() ? "found nothing left to undo"
+                                             : "recovered: " + joined(done)));
+  store::remove_journal(directory);
+  return true;
+}
+
+bool run_recover(const fs::path& directory) {
+  store::LocalDirectoryStore store(directory);
+  const auto lock = store.lock("hivekeeper recover", [&](const std::string& other) {
+    spdlog::info("waiting for {} to finish: one job at a time uses {}", other, directory.string());
+  });
+  const bool recovered = recover_killed_job(directory);
+  if (!recovered)
+    spdlog::info("nothing to recover in {}: no job was killed there", directory.string());
+  return recovered;
+}
+
+}  // namespace hivekeeper::jobs

@@ -47,6 +47,20 @@ TEST(ParseArguments, BackupDevWithoutMediaAndItsShortcuts) {
   EXPECT_EQ(invocation.project, "beelab-dev");
 }
 
+TEST(ParseArguments, RecoverTakesAnEnvironmentAndADirectoryOrAManifest) {
+  const Invocation bare = parse_arguments({"recover"});
+  EXPECT_EQ(bare.command, "recover");
+  EXPECT_THAT(bare.operands, IsEmpty());
+  const Invocation with_directory = parse_arguments({"recover", "prod", "-o", "/srv/backups"});
+  EXPECT_THAT(with_directory.operands, ElementsAre("prod"));
+  EXPECT_EQ(with_directory.output_directory, "/srv/backups");
+  EXPECT_EQ(parse_arguments({"recover", "-f", "backup.yaml"}).manifest_path, "backup.yaml");
+  EXPECT_THAT(usage_error_for({"recover", "stage"}).what(),
+              HasSubstr("environment must be dev or prod, not stage"));
+  EXPECT_THAT(usage_error_for({"recover", "-f", "b.yaml", "-o", "/srv"}).what(),
+              HasSubstr("not both"));
+}
+
 TEST(ParseArguments, RunWithAManifestFile) {
   const Invocation invocation = parse_arguments({"run", "-f", "x.yaml"});
   EXPECT_EQ(invocation.command, "run");

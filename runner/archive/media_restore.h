@@ -1,16 +1,16 @@
 // The media .tgz on its way back into a volume. The archive is untrusted input: the whole of it is
 // read once and every entry checked before anything is touched. An absolute path, a `..`
-// component, a device or special file, a set-user-ID or set-group-ID bit (refused, not stripped:
-// a media volume holds uploads, never programs to run as their owner), or a link refuses the
-// restore, naming the entry, unless the archive's own tree keeps it harmless: symlinks are
-// resolved component by component against the archive's other links and must stay inside the
-// volume; no entry may sit below a symlink (it would be written through it: Docker's extraction
-// follows links inside paths); a hard link must name a regular file earlier in the archive. The
-// tree is judged as the archive holds it and again after the seed's top folder is stripped. The
-// same pass hashes every file and the whole archive, giving the listing the staged copy is
-// verified against, and the bytes the second read (for staging) must match. Archives come from
-// Hivekeeper (paths relative to the volume root) or from the seed's `tar czf`, with a leading ./
-// or with the whole tree under one top folder named media, which is stripped.
+// component, a device or special file, a set-user-ID bit or a set-group-ID bit on anything but a
+// folder (refused, not stripped: a media volume holds uploads, never programs to run as their
+// owner), or a link refuses the restore, naming the entry, unless the archive's own tree keeps it
+// harmless: symlinks are resolved component by component against the archive's other links and
+// must stay inside the volume; no entry may sit below a symlink (it would be written through it:
+// Docker's extraction follows links inside paths); a hard link must name a regular file earlier
+// in the archive. The tree is judged as the archive holds it and again after the seed's top
+// folder is stripped. The same pass hashes every file and the whole archive, giving the listing
+// the staged copy is verified against, and the bytes the second read (for staging) must match.
+// Archives come from Hivekeeper (paths relative to the volume root) or from the seed's `tar czf`,
+// with a leading ./ or with the whole tree under one top folder named media, which is stripped.
 #pragma once
 
 #include <cstdint>

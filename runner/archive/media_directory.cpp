@@ -2,8 +2,10 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <memory>
 #include <system_error>
 #include <vector>
@@ -146,6 +148,16 @@ void write_directory_tar(const fs::path& directory, const std::string& top, Byte
 
 void stage_into_directory(const fs::path& archive_file, const MediaArchiveContents& contents,
                           const fs::path& root, const std::string& staging) {
+  // Before the staging folder exists: an archive that cannot fit leaves nothing behind.
+  struct statvfs space{};
+  if (::statvfs(root.c_str(), &space) == 0) {
+    require_free_space(static_cast<std::uint64_t>(space.f_bavail) * space.f_frsize, contents,
+                       "the media directory " + root.string());
+  } else {
+    const std::error_code error(errno, std::generic_category());
+    spdlog::warn("cannot read the free space of {}: {}; staging the media without that check",
+                 root.string(), error.message());
+  }
   pump([&](BytePipe& out) { write_staging_tar(archive_file, contents, staging, out); },
        [&](BytePipe& staged_tar) {
          ArchiveReader reader(archive_read_new());

@@ -35,9 +35,11 @@ void write_directory_tar(const std::filesystem::path& directory, const std::stri
                          BytePipe& out,
                          const std::function<void(std::size_t)>& on_content = nullptr);
 
-// Extracts the archive's checked entries into ROOT/STAGING (which must not exist), then reads the
-// staged tree back and compares it with the listing. Owners are restored only when running as
-// root; otherwise the files belong to the runner's user, as any unprivileged extraction does.
+// Throws MediaNoSpace before anything is written when ROOT's file system has less free space than
+// the archive's files hold. Extracts the archive's checked entries into ROOT/STAGING (which must
+// not exist), then reads the staged tree back and compares it with the listing. Owners are
+// restored only when running as root; otherwise the files belong to the runner's user, as any
+// unprivileged extraction does.
 void stage_into_directory(const std::filesystem::path& archive_file,
                           const MediaArchiveContents& contents, const std::filesystem::path& root,
                           const std::string& staging);

@@ -4,6 +4,8 @@
 #include <archive_entry.h>
 #include <sys/stat.h>
 
+#include <charconv>
+#include <cstdio>
 #include <memory>
 #include <set>
 #include <vector>
@@ -16,6 +18,9 @@ namespace hivekeeper::archive {
 namespace {
 
 constexpr std::size_t kReadBuffer = 256 * 1024;
+
+// As Linux's MAXSYMLINKS: a resolution that follows more links than this is a loop.
+constexpr int kMaxLinksFollowed = 40;
 
 std::vector<std::string_view> components(std::string_view path) {
   std::vector<std::string_view> parts;
@@ -62,6 +67,103 @@ Error unsafe_entry(const std::filesystem::path& archive, const std::string& entr
                         archive.string() + "`");
 }
 
+Error unsafe_mode(const std::filesystem::path& archive, const std::string& entry,
+                  const std::string& problem) {
+  return job_failed("MediaArchiveUnsafe",
+                    "refusing to restore " + archive.filename().string() + ": entry \"" + entry +
+                        "\" " + problem +
+                        "; such bits are refused, not stripped; nothing was changed",
+                    "a media volume holds no programs to run as their owner: unpack the archive, "
+                    "`chmod -R ug-s` the entries (`tar tzvf " +
+                        archive.string() +
+                        " | grep -E '^.{3}[sS]|^.{6}[sS]'` lists them) and pack "
+                        "it again");
+}
+
+// The second read of the archive met something the first did not check.
+Error archive_changed(const std::filesystem::path& archive, const std::string& what) {
+  return job_failed("MediaArchiveChanged",
+                    archive.filename().string() + " changed between its check and its staging (" +
+                        what + "); the staging stream was abandoned and the volume was not changed",
+                    "something wrote to the backup file during the restore; check what else "
+                    "writes to the backup directory, then restore again");
+}
+
+std::string join(const std::vector<std::string>& parts, std::size_t count) {
+  std::string path;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i != 0) path += '/';
+    path += parts[i];
+  }
+  return path;
+}
+
+enum class Resolution { inside, outside, loop };
+
+using EntryTree = std::map<std::string, const MediaEntry*>;
+
+// Follows TARGET from the folder AT (components below the root) the way the kernel would in the
+// extracted tree, every symlink of the archive included; AT ends where it leads.
+Resolution resolve(const EntryTree& tree, std::vector<std::string>& at, std::string_view target,
+                   int& links_left) {
+  if (target.starts_with('/')) return Resolution::outside;
+  for (const auto part : components(target)) {
+    if (part == "..") {
+      if (at.empty()) return Resolution::outside;
+      at.pop_back();
+      continue;
+    }
+    at.emplace_back(part);
+    const auto found = tree.find(join(at, at.size()));
+    if (found == tree.end() || found->second->type != EntryType::symlink) continue;
+    if (--links_left < 0) return Resolution::loop;
+    at.pop_back();  // a link's target is read from the link's own folder
+    const Resolution inner = resolve(tree, at, found->second->link, links_left);
+    if (inner != Resolution::inside) return inner;
+  }
+  return Resolution::inside;
+}
+
+std::string octal(unsigned perm) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", perm & 07777U);
+  return text;
+}
+
+std::string size_text(std::uint64_t bytes) {
+  if (bytes < 1024 * 1024) return std::to_string(bytes) + " bytes";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return text;
+}
+
+// What the archive holds at ENTRY, as the listing records it; a hard link's target is normalized
+// but not stripped.
+MediaEntry header_of(archive_entry* entry) {
+  MediaEntry info;
+  if (const char* hardlink = archive_entry_hardlink(entry)) {
+    info.type = EntryType::hardlink;
+    info.link = normalize_entry_path(hardlink);
+  } else if (archive_entry_filetype(entry) == AE_IFDIR) {
+    info.type = EntryType::directory;
+  } else if (archive_entry_filetype(entry) == AE_IFLNK) {
+    info.type = EntryType::symlink;
+    const char* symlink = archive_entry_symlink(entry);
+    info.link = symlink != nullptr ? symlink : "";
+  }
+  return info;
+}
+
+// Every check an entry gets on its own; "" when none refuses it.
+std::string own_problem(archive_entry* entry, const char* raw) {
+  const char* symlink = archive_entry_symlink(entry);
+  const char* hardlink = archive_entry_hardlink(entry);
+  const unsigned type = archive_entry_filetype(entry);
+  std::string problem = entry_problem(raw, type, symlink ? symlink : "", hardlink ? hardlink : "");
+  if (problem.empty()) problem = mode_problem(type, archive_entry_perm(entry));
+  return problem;
+}
+
 Error tar_error(const std::string& action, struct archive* handle) {
   const char* text = archive_error_string(handle);
   return job_failed("MediaArchiveUnreadable",
@@ -77,7 +179,8 @@ const char* name_of(archive_entry* entry) {
 std::string strip(const std::string& path, const std::string& top_folder) {
   if (top_folder.empty()) return path;
   if (path == top_folder) return "";
-  return path.substr(top_folder.size() + 1);
+  if (path.starts_with(top_folder + "/")) return path.substr(top_folder.size() + 1);
+  return path;  // only a hard link target can be elsewhere, and tree_problem refuses it first
 }
 
 }  // namespace
@@ -118,6 +221,76 @@ std::string entry_problem(std::string_view raw_path, unsigned filetype, std::str
   return "";
 }
 
+std::string mode_problem(unsigned filetype, unsigned perm) {
+  if ((perm & S_ISUID) != 0) return "has the set-user-ID bit (mode " + octal(perm) + ")";
+  if ((perm & S_ISGID) != 0 && filetype != S_IFDIR)
+    return "has the set-group-ID bit (mode " + octal(perm) + ")";
+  return "";
+}
+
+std::optional<UnsafeEntry> tree_problem(
+    const std::vector<std::pair<std::string, MediaEntry>>& entries) {
+  EntryTree tree;
+  for (const auto& [path, entry] : entries) {
+    const auto [existing, inserted] = tree.emplace(path, &entry);
+    // A tar extractor replaces an entry by a later one of the same name; only a folder listed
+    // twice leaves the tree as judged.
+    if (!inserted &&
+        (existing->second->type != EntryType::directory || entry.type != EntryType::directory))
+      return UnsafeEntry{path, "is listed twice in the archive, not both times as a folder"};
+  }
+  std::map<std::string, EntryType> seen;
+  for (const auto& [path, entry] : entries) {
+    if (path.empty()) {
+      if (entry.type != EntryType::directory)
+        return UnsafeEntry{path, "is the root of the archive but not a folder"};
+      continue;
+    }
+    for (auto slash = path.find('/'); slash != std::string::npos;
+         slash = path.find('/', slash + 1)) {
+      const std::string parent = path.substr(0, slash);
+      const auto found = tree.find(parent);
+      if (found == tree.end() || found->second->type == EntryType::directory) continue;
+      if (found->second->type == EntryType::symlink)
+        return UnsafeEntry{path, "lies below the symlink " + parent +
+                                     " in the archive: it would be written through that link"};
+      return UnsafeEntry{path, "lies below " + parent + ", which the archive holds as a file"};
+    }
+    if (entry.type == EntryType::hardlink) {
+      const auto target = seen.find(entry.link);
+      if (target == seen.end())
+        return UnsafeEntry{path, "is a hard link to " + entry.link +
+                                     ", which is not a file earlier in the archive"};
+      if (target->second == EntryType::symlink)
+        return UnsafeEntry{path, "is a hard link to the symlink " + entry.link +
+                                     ": the link's target would be read from another folder"};
+      if (target->second == EntryType::directory)
+        return UnsafeEntry{path, "is a hard link to the folder " + entry.link};
+    }
+    if (entry.type == EntryType::symlink) {
+      std::vector<std::string> at;
+      for (const auto part : components(path)) at.emplace_back(part);
+      at.pop_back();  // the link itself
+      int links_left = kMaxLinksFollowed;
+      switch (resolve(tree, at, entry.link, links_left)) {
+        case Resolution::inside:
+          break;
+        case Resolution::outside:
+          return UnsafeEntry{path,
+                             "is a symlink pointing outside the volume when followed link "
+                             "by link through the archive's links (-> " +
+                                 entry.link + ")"};
+        case Resolution::loop:
+          return UnsafeEntry{
+              path, "is a symlink that loops through the archive's links (-> " + entry.link + ")"};
+      }
+    }
+    // A hard link to a hard link names the same file.
+    seen.emplace(path, entry.type == EntryType::hardlink ? EntryType::file : entry.type);
+  }
+  return std::nullopt;
+}
+
 std::string seed_top_folder(const std::vector<std::string>& paths) {
   std::string top;
   for (const auto& path : paths) {
@@ -133,7 +306,6 @@ MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bo
   ArchiveFileReader reader(path);
   struct archive* handle = reader.handle();
   std::vector<std::pair<std::string, MediaEntry>> entries;
-  std::vector<std::string> paths;
   std::vector<char> buffer(kReadBuffer);
   MediaArchiveContents contents;
   archive_entry* entry = nullptr;
@@ -149,18 +321,10 @@ MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bo
     const std::string problem =
         entry_problem(raw, type, symlink ? symlink : "", hardlink ? hardlink : "");
     if (!problem.empty()) throw unsafe_entry(path, raw, problem);
-
-    MediaEntry info;
-    if (hardlink != nullptr) {
-      info.type = EntryType::hardlink;
-      info.link = normalize_entry_path(hardlink);
-    } else if (type == S_IFDIR) {
-      info.type = EntryType::directory;
-    } else if (type == S_IFLNK) {
-      info.type = EntryType::symlink;
-      info.link = symlink;
-    } else {
-      info.type = EntryType::file;
+    const std::string mode = mode_problem(type, archive_entry_perm(entry));
+    if (!mode.empty()) throw unsafe_mode(path, raw, mode);
+    MediaEntry info = header_of(entry);
+    if (info.type == EntryType::file) {
       Sha256 hash;
       for (;;) {
         const la_ssize_t got = archive_read_data(handle, buffer.data(), buffer.size());
@@ -173,22 +337,36 @@ MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bo
       info.sha256 = hash.hex_digest();
       contents.content_bytes += info.size;
     }
-    paths.push_back(normalize_entry_path(raw));
-    entries.emplace_back(paths.back(), std::move(info));
+    contents.archive_paths.push_back(normalize_entry_path(raw));
+    entries.emplace_back(contents.archive_paths.back(), std::move(info));
   }
   contents.file = reader.digest();
-  contents.stripped_top_folder = strip_allowed ? seed_top_folder(paths) : "";
+  // Judged as the archive holds it (what any other tool would extract) ...
+  if (const auto unsafe = tree_problem(entries))
+    throw unsafe_entry(path, unsafe->path.empty() ? "./" : unsafe->path, unsafe->problem);
+  contents.stripped_top_folder = strip_allowed ? seed_top_folder(contents.archive_paths) : "";
   for (auto& [name, info] : entries) {
-    const std::string relative = strip(name, contents.stripped_top_folder);
+    name = strip(name, contents.stripped_top_folder);
     if (info.type == EntryType::hardlink)
       info.link = strip(info.link, contents.stripped_top_folder);
-    if (!relative.empty()) contents.entries[relative] = std::move(info);
   }
+  // ... and as it will land: media/x -> ../etc stays inside media/, but not once media/ is gone.
+  const std::string& top = contents.stripped_top_folder;
+  if (!top.empty())
+    if (const auto unsafe = tree_problem(entries))
+      throw unsafe_entry(path, unsafe->path.empty() ? top : top + "/" + unsafe->path,
+                         unsafe->problem + " once the top folder " + top + "/ is stripped");
+  for (auto& [name, info] : entries)
+    if (!name.empty()) contents.entries[name] = std::move(info);
   return contents;
 }
 
 void write_staging_tar(const std::filesystem::path& path, const MediaArchiveContents& contents,
                        const std::string& staging_dir, BytePipe& out) {
+  // The file is read again rather than its checked bytes kept (that would take a copy the size
+  // of the archive): every header is compared with the checked listing before it is passed on,
+  // so no unchecked path, link or type reaches the engine; content can only differ inside the
+  // staging folder, and is caught at the end of its entry, before the stream is finished.
   ArchiveFileReader reader(path);
   struct archive* handle = reader.handle();
   ArchiveWriter writer(archive_write_new());
@@ -207,35 +385,105 @@ void write_staging_tar(const std::filesystem::path& path, const MediaArchiveCont
   if (archive_write_header(writer.get(), root.get()) < ARCHIVE_WARN)
     throw tar_error("cannot start the staging stream", writer.get());
 
+  const std::string& top = contents.stripped_top_folder;
   std::vector<char> buffer(kReadBuffer);
+  std::size_t index = 0;
   archive_entry* entry = nullptr;
   for (;;) {
     const int status = archive_read_next_header(handle, &entry);
     if (status == ARCHIVE_EOF) break;
     if (status < ARCHIVE_WARN) throw tar_error("cannot read " + path.string(), handle);
-    const std::string relative =
-        strip(normalize_entry_path(name_of(entry)), contents.stripped_top_folder);
-    if (relative.empty()) continue;
-    archive_entry_set_pathname_utf8(entry, (staging_dir + "/" + relative).c_str());
-    if (const char* hardlink = archive_entry_hardlink(entry)) {
-      const std::string target =
-          strip(normalize_entry_path(hardlink), contents.stripped_top_folder);
-      archive_entry_set_hardlink_utf8(entry, (staging_dir + "/" + target).c_str());
+    const char* name = name_of(entry);
+    if (name == nullptr) throw tar_error("an entry of " + path.string() + " has no name", handle);
+    const std::string raw = name;  // a copy: the entry is renamed below
+    const std::string normalized = normalize_entry_path(raw);
+    if (index >= contents.archive_paths.size() || contents.archive_paths[index] != normalized)
+      throw archive_changed(path, "entry " + std::to_string(index + 1) + " is now \"" + raw + "\"");
+    ++index;
+    if (const std::string problem = own_problem(entry, raw.c_str()); !problem.empty())
+      throw archive_changed(path, "entry \"" + raw + "\" now " + problem);
+    MediaEntry now = header_of(entry);
+    const std::string relative = strip(normalized, top);
+    if (relative.empty()) {
+      if (now.type != EntryType::directory)
+        throw archive_changed(path, "its root entry is no longer a folder");
+      continue;
     }
+    if (now.type == EntryType::hardlink) now.link = strip(now.link, top);
+    const auto checked = contents.entries.find(relative);
+    if (checked == contents.entries.end() || checked->second.type != now.type ||
+        checked->second.link != now.link ||
+        (now.type == EntryType::file && archive_entry_size_is_set(entry) &&
+         static_cast<std::uint64_t>(archive_entry_size(entry)) != checked->second.size))
+      throw archive_changed(path, "entry \"" + raw + "\" is not the one checked");
+
+    archive_entry_set_pathname_utf8(entry, (staging_dir + "/" + relative).c_str());
+    if (now.type == EntryType::hardlink)
+      archive_entry_set_hardlink_utf8(entry, (staging_dir + "/" + now.link).c_str());
     if (archive_write_header(writer.get(), entry) < ARCHIVE_WARN)
       throw tar_error("cannot stage " + relative, writer.get());
-    if (archive_entry_filetype(entry) != AE_IFREG || archive_entry_hardlink(entry) != nullptr)
-      continue;
+    if (now.type != EntryType::file) continue;
+    Sha256 hash;
+    std::uint64_t size = 0;
     for (;;) {
       const la_ssize_t got = archive_read_data(handle, buffer.data(), buffer.size());
       if (got < 0) throw tar_error("cannot read " + relative + " in " + path.string(), handle);
       if (got == 0) break;
+      hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
+      size += static_cast<std::uint64_t>(got);
       if (archive_write_data(writer.get(), buffer.data(), static_cast<std::size_t>(got)) < 0)
         throw tar_error("cannot stage " + relative, writer.get());
     }
+    if (size != checked->second.size || hash.hex_digest() != checked->second.sha256)
+      throw archive_changed(path, "the content of \"" + raw + "\" differs");
   }
+  if (index != contents.archive_paths.size())
+    throw archive_changed(path, "it ends after " + std::to_string(index) + " of " +
+                                    std::to_string(contents.archive_paths.size()) + " entries");
+  // Trailing bytes after the last entry, too: the file must be the one checked, byte for byte.
+  const FileDigest now = reader.digest();
+  if (now.sha256 != contents.file.sha256 || now.bytes != contents.file.bytes)
+    throw archive_changed(
+        path, "its SHA-256 is now " + now.sha256 + ", " + contents.file.sha256 + " when checked");
   if (archive_write_close(writer.get()) != ARCHIVE_OK)
     throw tar_error("cannot finish the staging stream", writer.get());
+}
+
+void require_free_space(std::uint64_t available, const MediaArchiveContents& contents,
+                        const std::string& where) {
+  if (available >= contents.content_bytes) return;
+  throw job_failed("MediaNoSpace",
+                   "not enough free space to restore the media: " + where + " has " +
+                       size_text(available) + " free, the archive's files hold " +
+                       size_text(contents.content_bytes) +
+                       "; nothing was staged and the media were not changed",
+                   "the new media are staged beside the current ones until the swap: free space "
+                   "there (or enlarge it), or restore another backup");
+}
+
+std::optional<std::uint64_t> available_bytes_from_df(std::string_view output) {
+  // The last line describes the file system: name (which may hold spaces), 1024-blocks, used,
+  // available, capacity ("42%"), mount point (ours has no spaces). Read from the end.
+  while (!output.empty() && (output.back() == '\n' || output.back() == ' '))
+    output.remove_suffix(1);
+  const auto newline = output.rfind('\n');
+  if (newline == std::string_view::npos) return std::nullopt;  // a header and nothing else
+  const std::string_view line = output.substr(newline + 1);
+  std::vector<std::string_view> fields;
+  for (std::size_t at = 0; at < line.size();) {
+    const auto start = line.find_first_not_of(" \t", at);
+    if (start == std::string_view::npos) break;
+    const auto stop = line.find_first_of(" \t", start);
+    fields.push_back(line.substr(start, stop == std::string_view::npos ? stop : stop - start));
+    at = stop == std::string_view::npos ? line.size() : stop;
+  }
+  if (fields.size() < 6 || !fields[fields.size() - 2].ends_with('%')) return std::nullopt;
+  const std::string_view available = fields[fields.size() - 3];
+  std::uint64_t kibibytes = 0;
+  const auto [end, error] =
+      std::from_chars(available.data(), available.data() + available.size(), kibibytes);
+  if (error != std::errc() || end != available.data() + available.size()) return std::nullopt;
+  return kibibytes * 1024;
 }
 
 void verify_staged_tar(BytePipe& staged_tar, const MediaListing& expected) {

@@ -1,9 +1,16 @@
-// The media .tgz on its way back into a volume. First the whole archive is read once and every
-// entry checked, before anything is touched: an absolute path, a `..` component, a link that
-// points outside the volume or a device/special file refuses the restore, naming the entry. The
-// same pass hashes every file, giving the listing the staged copy is verified against. Archives
-// come from Hivekeeper (paths relative to the volume root) or from the seed's `tar czf`, with a
-// leading ./ or with the whole tree under one top folder named media, which is stripped.
+// The media .tgz on its way back into a volume. The archive is untrusted input: the whole of it is
+// read once and every entry checked before anything is touched. An absolute path, a `..`
+// component, a device or special file, a set-user-ID bit or a set-group-ID bit on anything but a
+// folder (refused, not stripped: a media volume holds uploads, never programs to run as their
+// owner), or a link refuses the restore, naming the entry, unless the archive's own tree keeps it
+// harmless: symlinks are resolved component by component against the archive's other links and
+// must stay inside the volume; no entry may sit below a symlink (it would be written through it:
+// Docker's extraction follows links inside paths); a hard link must name a regular file earlier
+// in the archive. The tree is judged as the archive holds it and again after the seed's top
+// folder is stripped. The same pass hashes every file and the whole archive, giving the listing
+// the staged copy is verified against, and the bytes the second read (for staging) must match.
+// Archives come from Hivekeeper (paths relative to the volume root) or from the seed's `tar czf`,
+// with a leading ./ or with the whole tree under one top folder named media, which is stripped.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +40,9 @@ using MediaListing = std::map<std::string, MediaEntry>;
 
 struct MediaArchiveContents {
   MediaListing entries;
+  // Every entry's normalized path as the archive holds it (top folder not stripped), in order:
+  // the second read, for staging, must meet the same entries.
+  std::vector<std::string> archive_paths;
   std::string stripped_top_folder;  // "" when paths were already relative to the volume root
   std::uint64_t content_bytes = 0;
   FileDigest file;
@@ -46,6 +56,26 @@ std::string normalize_entry_path(std::string_view raw);
 std::string entry_problem(std::string_view raw_path, unsigned filetype, std::string_view symlink,
                           std::string_view hardlink);
 
+// Why an entry's permission bits must not be restored, or "": a set-user-ID bit anywhere, a
+// set-group-ID bit on anything but a folder (on a folder it only makes new files inherit the
+// folder's group, as shared upload folders use it). PERM as archive_entry_perm gives it.
+std::string mode_problem(unsigned filetype, unsigned perm);
+
+// An entry refused for what it is in the archive's tree, not for itself.
+struct UnsafeEntry {
+  std::string path;
+  std::string problem;
+};
+
+// Judges ENTRIES (normalized paths relative to where they land, "" the root, in archive order;
+// hard link targets relative to the same root) as one tree, with each symlink resolved link by
+// link against all the archive's symlinks, since the extracted tree holds them all: a symlink
+// whose resolution leaves the root or loops; an entry below a symlink (written through it) or
+// below a file; a hard link to anything but a regular file earlier in the archive; a path listed
+// twice (unless both are folders); a root that is not a folder. Returns the first such entry.
+std::optional<UnsafeEntry> tree_problem(
+    const std::vector<std::pair<std::string, MediaEntry>>& entries);
+
 // The single top folder every entry lives under, when it is named media and the archive has no
 // entry at its root; else "".
 std::string seed_top_folder(const std::vector<std::string>& normalized_paths);
@@ -55,9 +85,23 @@ std::string seed_top_folder(const std::vector<std::string>& normalized_paths);
 MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bool strip_allowed);
 
 // Writes the archive's entries as an uncompressed tar under STAGING_DIR/ into `out`, for the
-// engine to extract next to the volume's current content.
+// engine to extract next to the volume's current content. The file is read a second time, and
+// may have been replaced since inspect_media_archive checked it: each entry's header is compared
+// with the checked one before it is passed on, each file's content after, and the whole file's
+// SHA-256 at the end, before the tar is finished; any difference throws MediaArchiveChanged, so
+// only the checked entries ever reach the staging folder, and a stream with other content is
+// never completed (the caller then removes the staging folder).
 void write_staging_tar(const std::filesystem::path& path, const MediaArchiveContents& contents,
                        const std::string& staging_dir, BytePipe& out);
+
+// Throws MediaNoSpace, naming WHERE, unless AVAILABLE bytes hold the archive's content: the
+// staged copy lives beside the current content until the swap.
+void require_free_space(std::uint64_t available, const MediaArchiveContents& contents,
+                        const std::string& where);
+
+// The bytes available to unprivileged writers, from the output of `df -Pk PATH`; nullopt when
+// the output is not df's.
+std::optional<std::uint64_t> available_bytes_from_df(std::string_view output);
 
 // Reads the engine's tar of the staged folder and compares it with the archive's listing: the
 // same paths and types, and for every regular file the same size and SHA-256.

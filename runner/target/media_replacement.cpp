@@ -47,6 +47,30 @@ done
 rm -rf -- "$S" "$O" .hivekeeper-staging-* .hivekeeper-old-* || exit 14
 )sh";
 
+// Throws MediaNoSpace unless the volume, as the helper HELPER sees it, has room for the archive's
+// files beside the current content. An image without df, or output we cannot read, skips the check
+// with a warning rather than refusing a restore that may well fit.
+void require_volume_space(const docker::Client& docker, const std::string& helper,
+                          const std::string& volume,
+                          const archive::MediaArchiveContents& contents) {
+  std::string output;
+  std::string errors;
+  // Through sh, so an image without df answers 127 instead of failing the exec itself.
+  const int exit_code = docker.exec(
+      helper, {{"sh", "-c", "df -Pk \"$1\"", "sh", docker::kHelperVolumeMount}, {}, {}},
+      [&](std::string_view bytes) { append_capped(output, bytes); },
+      [&](std::string_view bytes) { append_capped(errors, bytes); });
+  const auto available = exit_code == 0 ? archive::available_bytes_from_df(output) : std::nullopt;
+  if (!available) {
+    spdlog::warn(
+        "cannot read the free space of media volume {} (df -Pk: exit code {}, {}); "
+        "staging the media without that check",
+        volume, exit_code, errors.empty() ? output : errors);
+    return;
+  }
+  archive::require_free_space(*available, contents, "media volume " + volume);
+}
+
 }  // namespace
 
 std::string media_swap_script(const std::string& mount, const std::string& staging,
@@ -105,6 +129,8 @@ void MediaStaging::run(const std::string& script, const std::string& what) {
 
 void MediaStaging::stage(const std::filesystem::path& archive_file,
                          const archive::MediaArchiveContents& contents) {
+  // Before the staging folder exists: an archive that cannot fit leaves nothing behind.
+  require_volume_space(docker_, helper_, volume_, contents);
   archive::pump(
       [&](archive::BytePipe& upload) {
         archive::write_staging_tar(archive_file, contents, staging_, upload);

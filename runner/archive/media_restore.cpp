@@ -19,44 +19,6 @@ namespace {
 
 constexpr std::size_t kReadBuffer = 256 * 1024;
 
-// As Linux's MAXSYMLINKS: a resolution that follows more links than this is a loop.
-constexpr int kMaxLinksFollowed = 40;
-
-std::vector<std::string_view> components(std::string_view path) {
-  std::vector<std::string_view> parts;
-  while (!path.empty()) {
-    const auto slash = path.find('/');
-    const auto part = path.substr(0, slash);
-    if (!part.empty() && part != ".") parts.push_back(part);
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
-  }
-  return parts;
-}
-
-bool has_parent_component(std::string_view path) {
-  for (const auto part : components(path))
-    if (part == "..") return true;
-  return false;
-}
-
-// Whether TARGET, read from the folder of the link at PATH, stays inside the volume.
-bool symlink_stays_inside(std::string_view path, std::string_view target) {
-  if (target.starts_with('/')) return false;
-  auto resolved = components(path);
-  if (!resolved.empty()) resolved.pop_back();  // the link itself
-  for (const auto part : components(target)) {
-    if (part != "..") {
-      resolved.push_back(part);
-    } else if (resolved.empty()) {
-      return false;
-    } else {
-      resolved.pop_back();
-    }
-  }
-  return true;
-}
-
 Error unsafe_entry(const std::filesystem::path& archive, const std::string& entry,
                    const std::string& problem) {
   return job_failed("MediaArchiveUnsafe",
@@ -87,47 +49,6 @@ Error archive_changed(const std::filesystem::path& archive, const std::string& w
                         what + "); the staging stream was abandoned and the volume was not changed",
                     "something wrote to the backup file during the restore; check what else "
                     "writes to the backup directory, then restore again");
-}
-
-std::string join(const std::vector<std::string>& parts, std::size_t count) {
-  std::string path;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i != 0) path += '/';
-    path += parts[i];
-  }
-  return path;
-}
-
-enum class Resolution { inside, outside, loop };
-
-using EntryTree = std::map<std::string, const MediaEntry*>;
-
-// Follows TARGET from the folder AT (components below the root) the way the kernel would in the
-// extracted tree, every symlink of the archive included; AT ends where it leads.
-Resolution resolve(const EntryTree& tree, std::vector<std::string>& at, std::string_view target,
-                   int& links_left) {
-  if (target.starts_with('/')) return Resolution::outside;
-  for (const auto part : components(target)) {
-    if (part == "..") {
-      if (at.empty()) return Resolution::outside;
-      at.pop_back();
-      continue;
-    }
-    at.emplace_back(part);
-    const auto found = tree.find(join(at, at.size()));
-    if (found == tree.end() || found->second->type != EntryType::symlink) continue;
-    if (--links_left < 0) return Resolution::loop;
-    at.pop_back();  // a link's target is read from the link's own folder
-    const Resolution inner = resolve(tree, at, found->second->link, links_left);
-    if (inner != Resolution::inside) return inner;
-  }
-  return Resolution::inside;
-}
-
-std::string octal(unsigned perm) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", perm & 07777U);
-  return text;
 }
 
 std::string size_text(std::uint64_t bytes) {
@@ -184,123 +105,6 @@ std::string strip(const std::string& path, const std::string& top_folder) {
 }
 
 }  // namespace
-
-std::string normalize_entry_path(std::string_view raw) {
-  std::string path;
-  for (const auto part : components(raw)) {
-    if (!path.empty()) path += '/';
-    path += part;
-  }
-  return path;
-}
-
-std::string entry_problem(std::string_view raw_path, unsigned filetype, std::string_view symlink,
-                          std::string_view hardlink) {
-  if (raw_path.starts_with('/')) return "has an absolute path";
-  if (has_parent_component(raw_path)) return "has a .. component";
-  if (!hardlink.empty()) {
-    // A hard link has its target's type; tar readers report none (0) for it.
-    if (hardlink.starts_with('/') || has_parent_component(hardlink))
-      return "is a hard link pointing outside the volume (-> " + std::string(hardlink) + ")";
-    return "";
-  }
-  switch (filetype) {
-    case S_IFREG:
-    case S_IFDIR:
-      break;
-    case S_IFLNK:
-      if (!symlink_stays_inside(normalize_entry_path(raw_path), symlink))
-        return "is a symlink pointing outside the volume (-> " + std::string(symlink) + ")";
-      break;
-    case S_IFCHR:
-    case S_IFBLK:
-      return "is a device file";
-    default:
-      return "is a special file (FIFO or socket)";
-  }
-  return "";
-}
-
-std::string mode_problem(unsigned filetype, unsigned perm) {
-  if ((perm & S_ISUID) != 0) return "has the set-user-ID bit (mode " + octal(perm) + ")";
-  if ((perm & S_ISGID) != 0 && filetype != S_IFDIR)
-    return "has the set-group-ID bit (mode " + octal(perm) + ")";
-  return "";
-}
-
-std::optional<UnsafeEntry> tree_problem(
-    const std::vector<std::pair<std::string, MediaEntry>>& entries) {
-  EntryTree tree;
-  for (const auto& [path, entry] : entries) {
-    const auto [existing, inserted] = tree.emplace(path, &entry);
-    // A tar extractor replaces an entry by a later one of the same name; only a folder listed
-    // twice leaves the tree as judged.
-    if (!inserted &&
-        (existing->second->type != EntryType::directory || entry.type != EntryType::directory))
-      return UnsafeEntry{path, "is listed twice in the archive, not both times as a folder"};
-  }
-  std::map<std::string, EntryType> seen;
-  for (const auto& [path, entry] : entries) {
-    if (path.empty()) {
-      if (entry.type != EntryType::directory)
-        return UnsafeEntry{path, "is the root of the archive but not a folder"};
-      continue;
-    }
-    for (auto slash = path.find('/'); slash != std::string::npos;
-         slash = path.find('/', slash + 1)) {
-      const std::string parent = path.substr(0, slash);
-      const auto found = tree.find(parent);
-      if (found == tree.end() || found->second->type == EntryType::directory) continue;
-      if (found->second->type == EntryType::symlink)
-        return UnsafeEntry{path, "lies below the symlink " + parent +
-                                     " in the archive: it would be written through that link"};
-      return UnsafeEntry{path, "lies below " + parent + ", which the archive holds as a file"};
-    }
-    if (entry.type == EntryType::hardlink) {
-      const auto target = seen.find(entry.link);
-      if (target == seen.end())
-        return UnsafeEntry{path, "is a hard link to " + entry.link +
-                                     ", which is not a file earlier in the archive"};
-      if (target->second == EntryType::symlink)
-        return UnsafeEntry{path, "is a hard link to the symlink " + entry.link +
-                                     ": the link's target would be read from another folder"};
-      if (target->second == EntryType::directory)
-        return UnsafeEntry{path, "is a hard link to the folder " + entry.link};
-    }
-    if (entry.type == EntryType::symlink) {
-      std::vector<std::string> at;
-      for (const auto part : components(path)) at.emplace_back(part);
-      at.pop_back();  // the link itself
-      int links_left = kMaxLinksFollowed;
-      switch (resolve(tree, at, entry.link, links_left)) {
-        case Resolution::inside:
-          break;
-        case Resolution::outside:
-          return UnsafeEntry{path,
-                             "is a symlink pointing outside the volume when followed link "
-                             "by link through the archive's links (-> " +
-                                 entry.link + ")"};
-        case Resolution::loop:
-          return UnsafeEntry{
-              path, "is a symlink that loops through the archive's links (-> " + entry.link + ")"};
-      }
-    }
-    // A hard link to a hard link names the same file.
-    seen.emplace(path, entry.type == EntryType::hardlink ? EntryType::file : entry.type);
-  }
-  return std::nullopt;
-}
-
-std::string seed_top_folder(const std::vector<std::string>& paths) {
-  std::string top;
-  for (const auto& path : paths) {
-    if (path.empty()) return "";  // a ./ root entry: paths are relative to the volume
-    const std::string first = path.substr(0, path.find('/'));
-    if (top.empty()) top = first;
-    if (first != top) return "";
-  }
-  return top == "media" ? top : "";
-}
 
 MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bool strip_allowed) {
   ArchiveFileReader reader(path);
@@ -361,6 +165,43 @@ MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bo
   return contents;
 }
 
+namespace {
+
+// The checked listing's entry for what the second read found at RELATIVE; throws
+// MediaArchiveChanged unless it is the same path, type, link and size.
+const MediaEntry& checked_entry(const std::filesystem::path& path,
+                                const MediaArchiveContents& contents, archive_entry* entry,
+                                const std::string& relative, const MediaEntry& now,
+                                const std::string& raw) {
+  const auto checked = contents.entries.find(relative);
+  if (checked == contents.entries.end() || checked->second.type != now.type ||
+      checked->second.link != now.link ||
+      (now.type == EntryType::file && archive_entry_size_is_set(entry) &&
+       static_cast<std::uint64_t>(archive_entry_size(entry)) != checked->second.size))
+    throw archive_changed(path, "entry \"" + raw + "\" is not the one checked");
+  return checked->second;
+}
+
+// Copies the current entry's content from READER to WRITER; returns its size and SHA-256.
+FileDigest copy_content(struct archive* reader, struct archive* writer, std::vector<char>& buffer,
+                        const std::filesystem::path& path, const std::string& relative) {
+  Sha256 hash;
+  FileDigest copied;
+  for (;;) {
+    const la_ssize_t got = archive_read_data(reader, buffer.data(), buffer.size());
+    if (got < 0) throw tar_error("cannot read " + relative + " in " + path.string(), reader);
+    if (got == 0) break;
+    hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
+    copied.bytes += static_cast<std::uint64_t>(got);
+    if (archive_write_data(writer, buffer.data(), static_cast<std::size_t>(got)) < 0)
+      throw tar_error("cannot stage " + relative, writer);
+  }
+  copied.sha256 = hash.hex_digest();
+  return copied;
+}
+
+}  // namespace
+
 void write_staging_tar(const std::filesystem::path& path, const MediaArchiveContents& contents,
                        const std::string& staging_dir, BytePipe& out) {
   // The file is read again rather than its checked bytes kept (that would take a copy the size
@@ -410,12 +251,7 @@ void write_staging_tar(const std::filesystem::path& path, const MediaArchiveCont
       continue;
     }
     if (now.type == EntryType::hardlink) now.link = strip(now.link, top);
-    const auto checked = contents.entries.find(relative);
-    if (checked == contents.entries.end() || checked->second.type != now.type ||
-        checked->second.link != now.link ||
-        (now.type == EntryType::file && archive_entry_size_is_set(entry) &&
-         static_cast<std::uint64_t>(archive_entry_size(entry)) != checked->second.size))
-      throw archive_changed(path, "entry \"" + raw + "\" is not the one checked");
+    const MediaEntry& checked = checked_entry(path, contents, entry, relative, now, raw);
 
     archive_entry_set_pathname_utf8(entry, (staging_dir + "/" + relative).c_str());
     if (now.type == EntryType::hardlink)
@@ -423,18 +259,8 @@ void write_staging_tar(const std::filesystem::path& path, const MediaArchiveCont
     if (archive_write_header(writer.get(), entry) < ARCHIVE_WARN)
       throw tar_error("cannot stage " + relative, writer.get());
     if (now.type != EntryType::file) continue;
-    Sha256 hash;
-    std::uint64_t size = 0;
-    for (;;) {
-      const la_ssize_t got = archive_read_data(handle, buffer.data(), buffer.size());
-      if (got < 0) throw tar_error("cannot read " + relative + " in " + path.string(), handle);
-      if (got == 0) break;
-      hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
-      size += static_cast<std::uint64_t>(got);
-      if (archive_write_data(writer.get(), buffer.data(), static_cast<std::size_t>(got)) < 0)
-        throw tar_error("cannot stage " + relative, writer.get());
-    }
-    if (size != checked->second.size || hash.hex_digest() != checked->second.sha256)
+    const FileDigest copied = copy_content(handle, writer.get(), buffer, path, relative);
+    if (copied.bytes != checked.size || copied.sha256 != checked.sha256)
       throw archive_changed(path, "the content of \"" + raw + "\" differs");
   }
   if (index != contents.archive_paths.size())

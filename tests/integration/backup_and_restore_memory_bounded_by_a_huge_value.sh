@@ -38,4 +38,5 @@ mib() { echo "$(($1 / 1024 / 1024)) MiB"; }
 if [ "$backup_peak" -ge "$limit" ] || [ "$restore_peak" -ge "$limit" ]; then
   fail "peak memory over 64 MiB: backup $(mib "$backup_peak"), restore $(mib "$restore_peak")"
 fi
+echo "peak memory: backup $(mib "$backup_peak"), restore $(mib "$restore_peak")"
 echo "PASS $TEST_NAME"

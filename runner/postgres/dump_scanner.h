@@ -2,9 +2,11 @@
 // metadata records: the server's and pg_dump's versions (from the dump's header comments) and the
 // row count of every table (the lines of each COPY block). The counts come from the very snapshot
 // the dump was taken in, at the cost of one memchr pass, so later restores can verify against
-// them. It holds at most one partial line between feed() calls.
+// them. It holds at most the first kPrefixBytes of one partial line between feed() calls, never a
+// whole line: a COPY row holding one huge value is a line of hundreds of MiB.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -24,9 +26,12 @@ class DumpScanner {
   bool complete() const { return complete_; }
 
  private:
-  void line(std::string_view text);
+  static constexpr std::size_t kPrefixBytes = 64 * 1024;
+  // TEXT is the whole line, or its first kPrefixBytes when CUT.
+  void line(std::string_view text, bool cut);
 
   std::string partial_;
+  std::uint64_t partial_bytes_ = 0;  // the partial line's length, beyond what partial_ holds
   std::string server_version_;
   std::string pg_dump_version_;
   std::map<std::string, std::uint64_t> row_counts_;

@@ -72,6 +72,11 @@ DatabaseLoad::~DatabaseLoad() {
   }
 }
 
+bool DatabaseLoad::psql_exited() {
+  std::lock_guard lock(mutex_);
+  return output_.psql_exited();
+}
+
 std::string DatabaseLoad::stderr_text() {
   std::lock_guard lock(mutex_);
   return errors_;
@@ -119,6 +124,10 @@ LoadResult DatabaseLoad::load(const std::filesystem::path& dump_file,
   try {
     send(restore_preamble(options_));
     result.file = archive::read_gzip_file(dump_file, [&](std::string_view sql) {
+      // psql stopped (a failing statement): no point sending the rest, and in the container
+      // gzip only notices once it writes again.
+      if (psql_exited())
+        throw job_failed("ExecInputRefused", "psql exited before the dump was sent");
       result.sql_bytes += sql.size();
       scanner.feed(sql);
       filter.feed(sql);
@@ -155,7 +164,9 @@ LoadResult DatabaseLoad::load(const std::filesystem::path& dump_file,
   }
   {
     std::unique_lock lock(mutex_);
-    while (!output_.loaded() && !psql_->output_ended())
+    // psql's exit ends the wait as its output's end does: in the container the output only
+    // ends once gzip, still waiting for input, has gone too.
+    while (!output_.loaded() && !output_.psql_exited() && !psql_->output_ended())
       changed_.wait_for(lock, std::chrono::milliseconds(200));
     if (!output_.loaded()) {
       lock.unlock();
@@ -188,11 +199,20 @@ void DatabaseLoad::commit() {
   }
   if (exit_code != 0 || !committed) {
     const auto error = first_psql_error(stderr_text());
+    // Only an error the server reported for the COMMIT means it rolled back; a psql that died
+    // or lost its connection leaves the outcome unknown, and the message must not guess.
+    const bool server_refused = error.message.starts_with("ERROR:");
     throw job_failed("CommitFailed",
                      "the restore's COMMIT failed in database " + database_.name + ": " +
                          (error.message.empty() ? "psql exit code " + std::to_string(exit_code)
                                                 : error.message) +
-                         "; the database is unchanged");
+                         (server_refused ? "; the transaction was rolled back and the database is "
+                                           "unchanged"
+                                         : "; psql did not confirm the COMMIT, so whether the "
+                                           "restore took effect is unknown"),
+                     server_refused ? ""
+                                    : "check the database's tables before using it; restore "
+                                      "again (with --reset) to be sure of its content");
   }
 }
 

@@ -47,6 +47,7 @@ class DatabaseLoad {
  private:
   [[noreturn]] void fail_with_psql_error(const std::filesystem::path& dump_file);
   std::string stderr_text();
+  bool psql_exited();
   void send(std::string_view sql);
 
   std::string where_;

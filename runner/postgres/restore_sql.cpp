@@ -27,6 +27,11 @@ std::string copy_target(std::string_view line) {
   return std::string(line.substr(0, end));
 }
 
+std::string_view trim_newline_only(std::string_view line) {
+  if (line.ends_with('\n')) line.remove_suffix(1);
+  return line;
+}
+
 std::string_view trim_newline(std::string_view line) {
   if (line.ends_with('\n')) line.remove_suffix(1);
   if (line.ends_with('\r')) line.remove_suffix(1);
@@ -65,7 +70,14 @@ std::vector<std::string> psql_restore_command(const std::string& database,
           "-c",
           "command -v gzip >/dev/null 2>&1 || { echo \"" + std::string(kNoGzipMessage) +
               "\" >&2; exit 127; }\n"
-              "gzip -dc | psql -X -v ON_ERROR_STOP=1 --username \"$1\" --dbname \"$2\" -f -",
+              // When psql stops early, gzip may be blocked reading its input and never see the
+              // broken pipe, so the exec would not end: the marker tells the runner psql has
+              // gone, and the runner closes the input, which ends gzip. (Killing gzip from here
+              // needs its pid, which a POSIX sh pipeline does not give.) The exit code stays
+              // psql's.
+              "gzip -dc | { psql -X -v ON_ERROR_STOP=1 --username \"$1\" --dbname \"$2\" -f -; "
+              "code=$?; echo \"" +
+              std::string(kPsqlExitedMarker) + " $code\"; exit $code; }",
           "hivekeeper-restore",
           user,
           database};
@@ -83,21 +95,8 @@ bool RestoreSqlFilter::keep(std::string_view raw) {
   const std::string_view line = trim_newline(raw);
   const bool after_blank = previous_blank_;
   previous_blank_ = line.empty();
-  if (in_copy_) {
-    if (line == "\\.") in_copy_ = false;
-    return true;
-  }
   if (line.empty() || line.starts_with("--")) return true;
-  if (line.starts_with("COPY ") && line.ends_with(" FROM stdin;")) {
-    copy_tables_.push_back(copy_target(line));
-    in_copy_ = true;
-    return true;
-  }
-  if (line.starts_with("\\connect"))
-    throw job_failed("DumpNotRestorable",
-                     "the dump switches databases (\\connect); it was made with pg_dump --create "
-                     "or pg_dumpall, which a single-transaction restore cannot load",
-                     "make the dump with plain pg_dump DBNAME, as the seed's scripts do");
+  if (!rewritable_) return true;
   if (line == "SET lock_timeout = 0;") {
     replacement_ = "SET lock_timeout = '" + std::to_string(options_.lock_timeout_seconds) + "s';\n";
     return false;
@@ -110,64 +109,102 @@ bool RestoreSqlFilter::keep(std::string_view raw) {
   return true;
 }
 
+void RestoreSqlFilter::held_line(std::string_view line) {
+  const bool clean_before = checker_.between_statements();
+  checker_.piece(trim_newline_only(line));
+  const bool copy_header = !checker_.in_copy_data();
+  const auto action = checker_.end_line();
+  // A line the filter drops or rewrites must leave psql where the checker believes it is (an
+  // ownership line ending in `SELECT $$;` would otherwise open a quote only the checker sees).
+  rewritable_ = clean_before && checker_.between_statements();
+  if (action == DumpChecker::LineAction::blank) {
+    // pg_dump's own BEGIN;/COMMIT; around large-object data: the restore's transaction holds it.
+    previous_blank_ = true;
+    sink_(line.ends_with('\n') ? "\n" : "");
+    return;
+  }
+  if (copy_header && checker_.in_copy_data()) {
+    copy_tables_.push_back(copy_target(line));
+    previous_blank_ = false;
+    sink_(line);
+    return;
+  }
+  sink_(keep(line) ? line : std::string_view(replacement_));
+}
+
 void RestoreSqlFilter::feed(std::string_view bytes) {
-  if (!partial_.empty()) {
+  // Bytes that pass on as they came (COPY rows, long lines) go out in one run per call.
+  const char* run = bytes.data();
+  const auto flush = [&](const char* upto) {
+    if (upto > run) sink_(std::string_view(run, static_cast<std::size_t>(upto - run)));
+    run = upto;
+  };
+  while (!bytes.empty()) {
     const char* newline = static_cast<const char*>(std::memchr(bytes.data(), '\n', bytes.size()));
-    if (newline == nullptr) {
-      partial_.append(bytes);
-      return;
+    const std::size_t length =
+        newline ? static_cast<std::size_t>(newline - bytes.data()) : bytes.size();
+    const std::string_view part = bytes.substr(0, length);
+    if (!line_started_) {
+      line_started_ = true;
+      passing_through_ = checker_.in_copy_data();
+      if (!passing_through_) flush(bytes.data());
     }
-    const std::size_t length = static_cast<std::size_t>(newline - bytes.data()) + 1;
-    partial_.append(bytes.substr(0, length));
-    bytes.remove_prefix(length);
-    sink_(keep(partial_) ? std::string_view(partial_) : std::string_view(replacement_));
-    partial_.clear();
-  }
-  const char* data = bytes.data();
-  const char* end = data + bytes.size();
-  const char* run = data;
-  const char* line = data;
-  while (line < end) {
-    const char* newline = static_cast<const char*>(std::memchr(line, '\n', end - line));
+    if (passing_through_) {
+      checker_.piece(part);  // before it passes on: what the checker refuses never does
+    } else {
+      line_.append(part);
+      if (line_.size() > DumpChecker::kPrefixBytes) {
+        // Too long to be a statement the filter changes: checked, then passed on as it comes.
+        checker_.piece(line_);
+        sink_(line_);
+        line_.clear();
+        line_.shrink_to_fit();
+        passing_through_ = true;
+      }
+      run = bytes.data() + length;
+    }
     if (newline == nullptr) break;
-    const char* next = newline + 1;
-    // Inside COPY data only the end marker matters: skip the full check for speed. psql also
-    // takes "\\.\r\n" as the end, as keep() does.
-    const auto length = next - line;
-    const bool copy_row = in_copy_ && !((length == 3 || (length == 4 && line[2] == '\r')) &&
-                                        line[0] == '\\' && line[1] == '.');
-    if (copy_row) {
+    if (passing_through_) {
+      checker_.end_line();
       previous_blank_ = false;
-    } else if (!keep(std::string_view(line, static_cast<std::size_t>(next - line)))) {
-      if (line > run) sink_(std::string_view(run, static_cast<std::size_t>(line - run)));
-      sink_(replacement_);
-      run = next;
+    } else {
+      line_ += '\n';
+      held_line(line_);
+      line_.clear();
+      run = newline + 1;
     }
-    line = next;
+    line_started_ = false;
+    bytes.remove_prefix(length + 1);
   }
-  if (line > run) sink_(std::string_view(run, static_cast<std::size_t>(line - run)));
-  partial_.assign(line, static_cast<std::size_t>(end - line));
+  flush(bytes.data() + bytes.size());
 }
 
 void RestoreSqlFilter::finish() {
-  if (partial_.empty()) return;
-  sink_(keep(partial_) ? std::string_view(partial_) : std::string_view(replacement_));
-  partial_.clear();
+  if (line_started_) {
+    if (passing_through_)
+      checker_.end_line();
+    else
+      held_line(line_);
+    line_.clear();
+    line_started_ = false;
+  }
+  checker_.finish();
 }
 
 void PsqlOutput::feed(std::string_view bytes) {
   while (!bytes.empty()) {
     const auto newline = bytes.find('\n');
-    if (newline == std::string_view::npos) {
-      partial_.append(bytes);
-      return;
-    }
-    if (partial_.empty()) {
-      line(bytes.substr(0, newline));
+    const std::string_view part = bytes.substr(0, newline);
+    if (newline != std::string_view::npos && partial_.empty() && !partial_cut_) {
+      line(part);
     } else {
-      partial_.append(bytes.substr(0, newline));
-      line(partial_);
+      const std::size_t room = kLineBytes - std::min(kLineBytes, partial_.size());
+      partial_.append(part.substr(0, room));
+      partial_cut_ = partial_cut_ || part.size() > room;
+      if (newline == std::string_view::npos) return;
+      if (!partial_cut_) line(partial_);
       partial_.clear();
+      partial_cut_ = false;
     }
     bytes.remove_prefix(newline + 1);
   }
@@ -183,6 +220,8 @@ void PsqlOutput::line(std::string_view text) {
     loaded_ = true;
   } else if (text == "COMMIT") {
     committed_ = true;
+  } else if (text.starts_with(kPsqlExitedMarker)) {
+    psql_exited_ = true;
   }
 }
 

@@ -17,10 +17,14 @@
 #include <string_view>
 #include <vector>
 
+#include "postgres/dump_checker.h"
+
 namespace hivekeeper::postgres {
 
 // psql prints this (\echo) once it has executed every statement of the dump.
 inline constexpr std::string_view kLoadedMarker = "hivekeeper:dump-loaded";
+// The restore's shell prints this line, with psql's exit code, once psql has exited.
+inline constexpr std::string_view kPsqlExitedMarker = "hivekeeper:psql-exited";
 
 struct RestoreSqlOptions {
   bool reset = false;          // DROP SCHEMA public CASCADE; CREATE SCHEMA public first
@@ -35,14 +39,18 @@ std::string restore_preamble(const RestoreSqlOptions& options);
 std::string restore_epilogue();
 
 // What the database container runs for a restore: `gzip -dc | psql ... -f -` under sh, so the
-// runner sends the SQL gzip-compressed (see ParallelGzipEncoder). Without gzip it prints
-// kNoGzipMessage to stderr and exits 127.
+// runner sends the SQL gzip-compressed (see ParallelGzipEncoder), and kPsqlExitedMarker once
+// psql has exited. Without gzip it prints kNoGzipMessage to stderr and exits 127.
 inline constexpr std::string_view kNoGzipMessage = "hivekeeper: no gzip in the database container";
 std::vector<std::string> psql_restore_command(const std::string& database, const std::string& user);
 // The same psql reading plain SQL on its standard input, as the runner runs it beside itself in
 // direct mode (no exec stream to spare, so no compression hop).
 std::vector<std::string> psql_load_command(const std::string& database, const std::string& user);
 
+// Every line passes the DumpChecker before it is passed on, so what it refuses never reaches
+// psql. Memory is bounded whatever a line holds: COPY rows and lines longer than
+// DumpChecker::kPrefixBytes pass on as they come (checked, never changed), only shorter SQL lines
+// are held whole.
 class RestoreSqlFilter {
  public:
   using Sink = std::function<void(std::string_view)>;
@@ -58,32 +66,43 @@ class RestoreSqlFilter {
  private:
   // Returns true when the line is passed on unchanged, else sets replacement_.
   bool keep(std::string_view line);
-  void emit_line(std::string_view line_with_newline);
+  // A whole held line, with its newline unless it is the dump's last.
+  void held_line(std::string_view line);
 
   RestoreSqlOptions options_;
   Sink sink_;
-  std::string partial_;
+  DumpChecker checker_;
+  std::string line_;              // the current line, while it is SQL short enough to hold
+  bool line_started_ = false;     // bytes of the current line were read
+  bool passing_through_ = false;  // the current line passes on as it comes
   std::string replacement_;
   std::vector<std::string> copy_tables_;
-  bool in_copy_ = false;
   bool previous_blank_ = true;
+  bool rewritable_ = false;  // the held line starts and ends between statements
   std::uint64_t skipped_ = 0;
 };
 
-// Collects psql's standard output: the row count of each COPY, the loaded marker, the COMMIT.
+// Collects psql's standard output: the row count of each COPY, the loaded marker, the COMMIT,
+// psql's exit.
 class PsqlOutput {
  public:
   void feed(std::string_view bytes);
   const std::vector<std::uint64_t>& copy_counts() const { return copy_counts_; }
   bool loaded() const { return loaded_; }
   bool committed() const { return committed_; }
+  // The restore's shell said psql has exited (kPsqlExitedMarker).
+  bool psql_exited() const { return psql_exited_; }
 
  private:
   void line(std::string_view text);
+  // Only short lines matter (tags, markers): a longer one is kept cut, never whole.
+  static constexpr std::size_t kLineBytes = 256;
   std::string partial_;
+  bool partial_cut_ = false;
   std::vector<std::uint64_t> copy_counts_;
   bool loaded_ = false;
   bool committed_ = false;
+  bool psql_exited_ = false;
 };
 
 struct PsqlError {

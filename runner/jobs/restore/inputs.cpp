@@ -5,6 +5,7 @@
 #include "archive/file_reader.h"
 #include "common/error.h"
 #include "jobs/progress.h"
+#include "postgres/dump_checker.h"
 #include "store/local_store.h"
 
 namespace hivekeeper::jobs {
@@ -26,6 +27,32 @@ std::optional<store::SetMetadata> metadata_of(const RestoreSource& source,
                                               const std::string& what) {
   require_file(source.file, what);
   return store::find_set_metadata(store::LocalDirectoryStore(source.directory), source.name);
+}
+
+// The one pass over the dump before anything touches the server: decompress, hash, and check
+// every line as psql would read it (postgres/dump_checker.h), so a refused dump never reaches
+// psql. A damaged file is reported as such first: its garbage would only confuse the checker.
+void check_dump(const std::filesystem::path& file,
+                const std::optional<store::SetMetadata>& metadata) {
+  postgres::DumpChecker checker;
+  std::optional<Error> refused;
+  const auto digest = archive::read_gzip_file(file, [&](std::string_view sql) {
+    if (refused) return;
+    try {
+      checker.feed(sql);
+    } catch (const Error& error) {
+      refused = error;
+    }
+  });
+  check_sha256(file, metadata, digest.sha256);
+  if (!refused) {
+    try {
+      checker.finish();
+    } catch (const Error& error) {
+      refused = error;
+    }
+  }
+  if (refused) throw *refused;
 }
 
 }  // namespace
@@ -53,9 +80,7 @@ RestoreInputs check_inputs(const RestorePlan& plan, status::StatusReporter& stat
         {"metadata",
          inputs.database_metadata ? json(inputs.database_metadata->location) : json(nullptr)}};
   });
-  if (inputs.database_metadata && !inputs.database_metadata->sha256.empty())
-    check_sha256(plan.database.file, inputs.database_metadata,
-                 archive::digest_file(plan.database.file).sha256);
+  check_dump(plan.database.file, inputs.database_metadata);
   if (plan.media) {
     // Hivekeeper's archives (those with metadata) never have a top folder to strip.
     inputs.media = archive::inspect_media_archive(plan.media->file, !inputs.media_metadata);

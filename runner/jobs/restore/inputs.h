@@ -1,6 +1,8 @@
-// Step 1 of a restore, the files' half: read each planned file's set metadata, check the dump's
-// sha256 against it, and read the whole media archive once, refusing unsafe entries
-// (archive/media_restore.h). Nothing is touched yet; a file that fails here changes nothing.
+// Step 1 of a restore, the files' half: read each planned file's set metadata; read the whole
+// dump once, checking its sha256 against the metadata and every line against what the restore
+// lets psql run (postgres/dump_checker.h); and read the whole media archive once, refusing unsafe
+// entries (archive/media_restore.h). Nothing is touched yet; a file that fails here changes
+// nothing.
 #pragma once
 
 #include <optional>

@@ -116,6 +116,20 @@ TEST(DumpScanner, RowsAreCountedNotInterpreted) {
   EXPECT_FALSE(scanner.complete());
 }
 
+// A row of hundreds of MiB (one bytea value) is counted from the prefix the scanner keeps; an end
+// marker split across calls still ends the block.
+TEST(DumpScanner, HugeRowsSplitAnywhereAreCountedWithoutBeingHeld) {
+  const std::string value(3 * 1024 * 1024, 'x');
+  DumpScanner scanner;
+  scanner.feed("COPY public.big (payload) FROM stdin;\n\\x");
+  for (std::size_t at = 0; at < value.size(); at += 100 * 1000)
+    scanner.feed(std::string_view(value).substr(at, 100 * 1000));
+  scanner.feed("\n\\");
+  scanner.feed(".\n-- PostgreSQL database dump complete\n");
+  EXPECT_THAT(scanner.row_counts(), ElementsAre(Pair("public.big", 1u)));
+  EXPECT_TRUE(scanner.complete());
+}
+
 TEST(DumpScanner, NothingFedNothingKnown) {
   DumpScanner scanner;
   EXPECT_EQ(scanner.server_version(), "");

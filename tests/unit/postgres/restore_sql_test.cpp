@@ -167,7 +167,7 @@ TEST(PsqlRestoreCommand, UnpacksGzipIntoPsqlThatStopsOnErrorAndIgnoresPsqlrc) {
   EXPECT_EQ(command[0], "sh");
   EXPECT_EQ(command[1], "-c");
   const std::string& script = command[2];
-  EXPECT_THAT(script, HasSubstr("gzip -dc | psql -X -v ON_ERROR_STOP=1"));
+  EXPECT_THAT(script, HasSubstr("gzip -dc | { psql -X -v ON_ERROR_STOP=1"));
   EXPECT_THAT(script, HasSubstr("--username \"$1\" --dbname \"$2\" -f -"));
   EXPECT_THAT(script, HasSubstr(std::string(kNoGzipMessage)));
   EXPECT_EQ(command[4], "beelab");
@@ -283,6 +283,114 @@ TEST(RestoreSqlFilter, RefusesADumpThatSwitchesDatabases) {
 TEST(RestoreSqlFilter, ConnectInsideCopyDataIsJustData) {
   const std::string dump = "COPY public.t (x) FROM stdin;\n\\connect\n\\.\n";
   EXPECT_EQ(filter({dump}).output, dump);
+}
+
+// pg_dump's own BEGIN;/COMMIT; around large-object data never reach psql: the lines become
+// empty, so the objects load in the restore's transaction and line numbers stay the dump's.
+TEST(RestoreSqlFilter, BlanksTheLargeObjectBlocksBeginAndCommit) {
+  const std::string dump =
+      "SELECT pg_catalog.lo_create('16385');\n"
+      "\n"
+      "BEGIN;\n"
+      "\n"
+      "SELECT pg_catalog.lo_open('16385', 131072);\n"
+      "SELECT pg_catalog.lowrite(0, '\\x616263');\n"
+      "SELECT pg_catalog.lo_close(0);\n"
+      "\n"
+      "COMMIT;\n"
+      "\n"
+      "GRANT ALL ON TABLE x TO y;\n";
+  const std::string expected =
+      "SELECT pg_catalog.lo_create('16385');\n"
+      "\n"
+      "\n"
+      "\n"
+      "SELECT pg_catalog.lo_open('16385', 131072);\n"
+      "SELECT pg_catalog.lowrite(0, '\\x616263');\n"
+      "SELECT pg_catalog.lo_close(0);\n"
+      "\n"
+      "\n"
+      "\n"
+      "\n";
+  EXPECT_EQ(filter({dump}).output, expected);
+  EXPECT_EQ(filter_bytewise(dump).output, expected);
+  for (std::size_t offset = 0; offset <= dump.size(); ++offset)
+    ASSERT_EQ(filter_split_at(dump, offset).output, expected) << "split at byte " << offset;
+}
+
+// The filter checks each line before passing it on: nothing of a refused line reaches psql.
+TEST(RestoreSqlFilter, RefusesWhatTheCheckerRefusesBeforePassingItOn) {
+  for (const std::string hostile :
+       {"SELECT 1 \\g |touch /tmp/x\n", "COMMIT;\n", "\\! id\n", "BEGIN;\nSET a = 1;\n"}) {
+    std::string output;
+    RestoreSqlFilter sql(options_with_timeout(30),
+                         [&](std::string_view bytes) { output += bytes; });
+    const auto error = error_from([&] {
+      sql.feed("SET a = 1;\n" + hostile + "SELECT 2;\n");
+      sql.finish();
+    });
+    ASSERT_TRUE(error.has_value()) << hostile;
+    EXPECT_EQ(error->reason(), "DumpNotRestorable");
+    EXPECT_THAT(output, Not(HasSubstr("\\"))) << hostile;
+    EXPECT_THAT(output, Not(HasSubstr("COMMIT"))) << hostile;
+    EXPECT_THAT(output, Not(HasSubstr("SELECT 2"))) << hostile;
+  }
+}
+
+// A COPY row or a statement longer than the filter holds passes on as it came, in pieces,
+// whatever the chunking; the filter keeps working after it.
+TEST(RestoreSqlFilter, PassesLongLinesOnUnchangedWithoutHoldingThem) {
+  const std::string value(DumpChecker::kPrefixBytes * 3 + 17, 'v');
+  const std::string dump = "COPY public.big (payload) FROM stdin;\n\\x" + value +
+                           "\n\\.\n\nSELECT '" + value + "';\n\nGRANT ALL ON t TO u;\n";
+  const std::string expected = dump.substr(0, dump.rfind("GRANT")) + "\n";
+  for (const std::size_t piece : {std::size_t{1000}, std::size_t{65536}, dump.size()}) {
+    std::vector<std::string_view> pieces;
+    for (std::size_t at = 0; at < dump.size(); at += piece)
+      pieces.push_back(std::string_view(dump).substr(at, piece));
+    const Filtered result = filter(pieces);
+    ASSERT_EQ(result.output, expected) << "pieces of " << piece;
+    EXPECT_THAT(result.copy_tables, ElementsAre("public.big"));
+    EXPECT_EQ(result.skipped, 1u);
+  }
+}
+
+// An ownership line that would leave a quote open is kept: dropping it would hide the quote
+// from psql while the checker reads what follows as quoted, letting a meta-command through.
+TEST(RestoreSqlFilter, KeepsAnOwnershipLineThatOpensAQuote) {
+  const std::string dump = "\nGRANT ALL ON t TO u; SELECT $$;\n\\! id\n$$;\n";
+  EXPECT_EQ(filter({dump}).output, dump);
+  EXPECT_EQ(filter({dump}).skipped, 0u);
+}
+
+TEST(PsqlRestoreCommand, ReportsPsqlsExitSoTheRunnerCanEndGzip) {
+  const auto command = psql_restore_command("app", "postgres");
+  EXPECT_THAT(command[2], HasSubstr("gzip -dc | { psql "));
+  EXPECT_THAT(command[2],
+              HasSubstr("echo \"" + std::string(kPsqlExitedMarker) + " $code\"; exit $code; }"));
+}
+
+TEST(PsqlOutput, SeesPsqlsExit) {
+  PsqlOutput output;
+  output.feed("COPY 3\n");
+  EXPECT_FALSE(output.psql_exited());
+  output.feed(std::string(kPsqlExitedMarker) + " 3\n");
+  EXPECT_TRUE(output.psql_exited());
+  EXPECT_FALSE(output.loaded());
+}
+
+// Whatever psql echoes (a long NOTICE), only a short prefix of a line is held, and a cut line is
+// never taken for a tag.
+TEST(PsqlOutput, KeepsOnlyShortLinesWhole) {
+  PsqlOutput output;
+  output.feed("COPY 1");
+  output.feed(std::string(1024 * 1024, '2'));
+  output.feed("\nCOMMIT");
+  output.feed(std::string(1000, ' '));
+  output.feed("\nCOPY 4\nhivekeeper:dump-loaded\n");
+  EXPECT_THAT(output.copy_counts(), ElementsAre(4u));
+  EXPECT_FALSE(output.committed());
+  EXPECT_TRUE(output.loaded());
 }
 
 TEST(PsqlOutput, CollectsCopyCountsTheLoadedMarkerAndCommit) {

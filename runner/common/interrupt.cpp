@@ -86,15 +86,23 @@ ScopedCleanup::ScopedCleanup(std::function<void()> cleanup, bool self_contained)
 
 ScopedCleanup::~ScopedCleanup() {
   std::function<void()> cleanup;
+  bool taken_by_signal_thread = false;
   {
     std::lock_guard lock(registry_mutex);
     const auto found = registry.find(id_);
     if (found == registry.end()) {
-      if (signal_received && !self_contained_) park_until_exit();  // the signal thread has it
-      return;  // run_pending_cleanups() ran it already
+      taken_by_signal_thread = true;
+    } else {
+      cleanup = std::move(found->second);
+      registry.erase(found);
     }
-    cleanup = std::move(found->second);
-    registry.erase(found);
+  }
+  // Never park holding the registry's mutex: the signal thread registers cleanups of its own
+  // after running ours (the Interrupted status is written through an AtomicFile), and would wait
+  // for that mutex forever.
+  if (taken_by_signal_thread) {
+    if (signal_received && !self_contained_) park_until_exit();
+    return;  // run_pending_cleanups() ran it already
   }
   try {
     cleanup();

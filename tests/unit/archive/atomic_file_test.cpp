@@ -14,6 +14,7 @@ namespace hivekeeper::archive {
 namespace {
 
 using hivekeeper::testing::error_from;
+using hivekeeper::testing::mode_of;
 using hivekeeper::testing::read_file;
 using hivekeeper::testing::TempDir;
 using ::testing::ElementsAre;
@@ -43,14 +44,11 @@ TEST(AtomicFile, FilesAndFoldersHaveExactlyTheirModeWhateverTheUmask) {
   write_file_atomically(dir / "group.json", "{}", kGroupReadableModes.file);
   ASSERT_FALSE(create_directories(dir / "g", kGroupReadableModes.directory));
   ::umask(old_umask);
-  const auto mode = [](const std::filesystem::path& path) {
-    return static_cast<unsigned>(std::filesystem::status(path).permissions());
-  };
-  EXPECT_EQ(mode(dir / "open.json"), 0600u);
-  EXPECT_EQ(mode(dir / "a"), 0700u);
-  EXPECT_EQ(mode(dir / "a" / "b"), 0700u);
-  EXPECT_EQ(mode(dir / "group.json"), 0640u);
-  EXPECT_EQ(mode(dir / "g"), 0750u);
+  EXPECT_EQ(mode_of(dir / "open.json"), 0600u);
+  EXPECT_EQ(mode_of(dir / "a"), 0700u);
+  EXPECT_EQ(mode_of(dir / "a" / "b"), 0700u);
+  EXPECT_EQ(mode_of(dir / "group.json"), 0640u);
+  EXPECT_EQ(mode_of(dir / "g"), 0750u);
 }
 
 TEST(AtomicFile, ABackupNeverReplacesAnExistingFile) {

@@ -13,6 +13,7 @@
 namespace hivekeeper::status {
 namespace {
 
+using hivekeeper::testing::mode_of;
 using hivekeeper::testing::read_file;
 using hivekeeper::testing::TempDir;
 using nlohmann::json;
@@ -220,10 +221,8 @@ TEST(StatusReporter, AMessageThatIsNotUtf8IsStillWritten) {
   const json written = json::parse(read_file(dir / "status/restore.json"));
   EXPECT_EQ(written["status"]["phase"], "Failed");
   EXPECT_EQ(written["status"]["message"], "unsafe entry uploads/\xEF\xBF\xBD\xEF\xBF\xBD.png");
-  EXPECT_EQ(static_cast<unsigned>(std::filesystem::status(dir / "status").permissions()), 0700u);
-  EXPECT_EQ(
-      static_cast<unsigned>(std::filesystem::status(dir / "status/restore.json").permissions()),
-      0600u);
+  EXPECT_EQ(mode_of(dir / "status"), 0700u);
+  EXPECT_EQ(mode_of(dir / "status/restore.json"), 0600u);
 }
 
 TEST(StatusReporter, FileIsCompleteJsonAfterEveryUpdateEvenToAConcurrentReader) {

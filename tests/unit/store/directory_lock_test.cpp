@@ -17,6 +17,7 @@ namespace hivekeeper::store {
 namespace {
 
 using hivekeeper::testing::error_from;
+using hivekeeper::testing::mode_of;
 using hivekeeper::testing::read_file;
 using hivekeeper::testing::TempDir;
 using namespace std::chrono_literals;
@@ -45,10 +46,8 @@ TEST(DirectoryLock, NeverWritesThroughALinkPlantedAsTheLockFile) {
 TEST(DirectoryLock, TheLockFileIsPrivate) {
   TempDir dir;
   const DirectoryLock lock(dir / "new", "BackupJob nightly", [](const std::string&) {});
-  EXPECT_EQ(static_cast<unsigned>(std::filesystem::status(dir / "new").permissions()), 0700u);
-  EXPECT_EQ(
-      static_cast<unsigned>(std::filesystem::status(dir / "new" / kLockFileName).permissions()),
-      0600u);
+  EXPECT_EQ(mode_of(dir / "new"), 0700u);
+  EXPECT_EQ(mode_of(dir / "new" / kLockFileName), 0600u);
 }
 
 TEST(DirectoryLock, ASecondJobWaitsNamingTheFirstAndRunsWhenItEnds) {

@@ -11,15 +11,12 @@ namespace hivekeeper::store {
 namespace {
 
 using hivekeeper::testing::error_from;
+using hivekeeper::testing::mode_of;
 using hivekeeper::testing::read_file;
 using hivekeeper::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-
-unsigned mode_of(const std::filesystem::path& path) {
-  return static_cast<unsigned>(std::filesystem::status(path).permissions());
-}
 
 TEST(LocalDirectoryStore, ADirectoryNotMadeYetHoldsNoBackups) {
   TempDir dir;

@@ -86,6 +86,10 @@ void require_media_directory(const fs::path& directory) {
                      "check spec.media.path and the volume mount of the media claim");
 }
 
+std::string incoming_folder(const std::string& staging) {
+  return staging + ".incoming";
+}
+
 bool is_runner_entry(const std::string& name) {
   return name.starts_with(kStagingPrefix) || name.starts_with(kOldContentPrefix);
 }
@@ -158,7 +162,8 @@ void stage_into_directory(const fs::path& archive_file, const MediaArchiveConten
     spdlog::warn("cannot read the free space of {}: {}; staging the media without that check",
                  root.string(), error.message());
   }
-  pump([&](BytePipe& out) { write_staging_tar(archive_file, contents, staging, out); },
+  TreeDigest staged;
+  pump([&](BytePipe& out) { staged = write_staging_tar(archive_file, contents, staging, out); },
        [&](BytePipe& staged_tar) {
          ArchiveReader reader(archive_read_new());
          archive_read_support_format_tar(reader.get());
@@ -204,7 +209,7 @@ void stage_into_directory(const fs::path& archive_file, const MediaArchiveConten
            throw directory_error("cannot finish staging the media", disk.get());
        });
   pump([&](BytePipe& out) { write_directory_tar(root / staging, staging, out); },
-       [&](BytePipe& read_back) { verify_staged_tar(read_back, contents.entries); });
+       [&](BytePipe& read_back) { verify_staged_tar(read_back, contents, staged); });
 }
 
 void swap_directory_content(const fs::path& root, const std::string& staging,
@@ -212,8 +217,8 @@ void swap_directory_content(const fs::path& root, const std::string& staging,
   const fs::path staged = root / staging;
   const fs::path aside = root / old;
   std::error_code error;
+  const fs::path arriving = root / incoming_folder(staging);
   const auto current = top_level_names(root);
-  const auto incoming = top_level_names(staged);
   fs::create_directory(aside, error);
   if (error) throw swap_error("cannot create " + aside.string(), error);
   const auto moved_aside = move_entries(current, root, aside, error);
@@ -222,10 +227,18 @@ void swap_directory_content(const fs::path& root, const std::string& staging,
     fs::remove(aside, error);
     throw swap_error("cannot move the old media aside into " + aside.string(), error);
   }
-  const auto moved_in = move_entries(incoming, staged, root, error);
+  fs::rename(staged, arriving, error);
   if (error) {
     const std::error_code cause = error;
-    move_back(moved_in, root, staged);
+    move_back(moved_aside, aside, root);
+    fs::remove(aside, error);
+    throw swap_error("cannot rename " + staged.string(), cause);
+  }
+  const auto incoming = top_level_names(arriving);
+  const auto moved_in = move_entries(incoming, arriving, root, error);
+  if (error) {
+    const std::error_code cause = error;
+    move_back(moved_in, root, arriving);
     move_back(moved_aside, aside, root);
     fs::remove(aside, error);
     throw swap_error("cannot move the restored media into " + root.string(), cause);

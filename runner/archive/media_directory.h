@@ -25,6 +25,12 @@ void require_media_directory(const std::filesystem::path& directory);
 inline constexpr std::string_view kStagingPrefix = ".hivekeeper-staging-";
 inline constexpr std::string_view kOldContentPrefix = ".hivekeeper-old-";
 
+// The staging folder's name once the swap has moved all the old content aside and begins moving
+// the new content up (the swap renames it so): a recovery that finds it knows every non-runner
+// name at the top is new content, and one that finds the staging folder under its first name
+// knows every such name is old content.
+std::string incoming_folder(const std::string& staging);
+
 // Top-level names the runner itself creates in a media directory; never backed up or swapped.
 bool is_runner_entry(const std::string& name);
 
@@ -44,8 +50,9 @@ void stage_into_directory(const std::filesystem::path& archive_file,
                           const MediaArchiveContents& contents, const std::filesystem::path& root,
                           const std::string& staging);
 
-// Replaces ROOT's entries with those of ROOT/STAGING: the old ones move into ROOT/OLD, the new
-// ones up, then both folders are removed. If a move fails, ROOT gets back exactly what it had.
+// Replaces ROOT's entries with those of ROOT/STAGING: the old ones move into ROOT/OLD, STAGING
+// is renamed to its incoming_folder, the new ones move up from there, then the folders are
+// removed. If a move fails, ROOT gets back exactly what it had.
 void swap_directory_content(const std::filesystem::path& root, const std::string& staging,
                             const std::string& old);
 

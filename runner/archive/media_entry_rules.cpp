@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <cstdio>
-#include <set>
 
 namespace hivekeeper::archive {
 namespace {
@@ -57,12 +56,12 @@ std::string join(const std::vector<std::string>& parts, std::size_t count) {
 
 enum class Resolution { inside, outside, loop };
 
-using EntryTree = std::map<std::string, const MediaEntry*>;
+using Symlinks = std::unordered_map<std::string, std::string>;
 
-// Follows TARGET from the folder AT (components below the root) the way the kernel would in the
+// Follows TARGET from the folder AT (components below ROOT) the way the kernel would in the
 // extracted tree, every symlink of the archive included; AT ends where it leads.
-Resolution resolve(const EntryTree& tree, std::vector<std::string>& at, std::string_view target,
-                   int& links_left) {
+Resolution resolve(const Symlinks& symlinks, const std::string& root, std::vector<std::string>& at,
+                   std::string_view target, int& links_left) {
   if (target.starts_with('/')) return Resolution::outside;
   for (const auto part : components(target)) {
     if (part == "..") {
@@ -71,14 +70,36 @@ Resolution resolve(const EntryTree& tree, std::vector<std::string>& at, std::str
       continue;
     }
     at.emplace_back(part);
-    const auto found = tree.find(join(at, at.size()));
-    if (found == tree.end() || found->second->type != EntryType::symlink) continue;
+    const std::string below = join(at, at.size());
+    const auto found = symlinks.find(root.empty() ? below : root + "/" + below);
+    if (found == symlinks.end()) continue;
     if (--links_left < 0) return Resolution::loop;
     at.pop_back();  // a link's target is read from the link's own folder
-    const Resolution inner = resolve(tree, at, found->second->link, links_left);
+    const Resolution inner = resolve(symlinks, root, at, found->second, links_left);
     if (inner != Resolution::inside) return inner;
   }
   return Resolution::inside;
+}
+
+PathKind kind_of_entry(EntryType type) {
+  switch (type) {
+    case EntryType::directory:
+      return PathKind::folder;
+    case EntryType::symlink:
+      return PathKind::symlink;
+    case EntryType::hardlink:
+      return PathKind::hardlink;
+    case EntryType::file:
+      break;
+  }
+  return PathKind::file;
+}
+
+std::string below_problem(PathKind parent_kind, const std::string& parent) {
+  if (parent_kind == PathKind::symlink)
+    return "lies below the symlink " + parent +
+           " in the archive: it would be written through that link";
+  return "lies below " + parent + ", which the archive holds as a file";
 }
 
 std::string octal(unsigned perm) {
@@ -132,67 +153,123 @@ std::string mode_problem(unsigned filetype, unsigned perm) {
   return "";
 }
 
-std::optional<UnsafeEntry> tree_problem(
-    const std::vector<std::pair<std::string, MediaEntry>>& entries) {
-  EntryTree tree;
-  for (const auto& [path, entry] : entries) {
-    const auto [existing, inserted] = tree.emplace(path, &entry);
-    // A tar extractor replaces an entry by a later one of the same name; only a folder listed
-    // twice leaves the tree as judged.
-    if (!inserted &&
-        (existing->second->type != EntryType::directory || entry.type != EntryType::directory))
-      return UnsafeEntry{path, "is listed twice in the archive, not both times as a folder"};
-  }
-  std::map<std::string, EntryType> seen;
-  for (const auto& [path, entry] : entries) {
-    if (path.empty()) {
-      if (entry.type != EntryType::directory)
-        return UnsafeEntry{path, "is the root of the archive but not a folder"};
-      continue;
-    }
-    for (auto slash = path.find('/'); slash != std::string::npos;
-         slash = path.find('/', slash + 1)) {
-      const std::string parent = path.substr(0, slash);
-      const auto found = tree.find(parent);
-      if (found == tree.end() || found->second->type == EntryType::directory) continue;
-      if (found->second->type == EntryType::symlink)
-        return UnsafeEntry{path, "lies below the symlink " + parent +
-                                     " in the archive: it would be written through that link"};
-      return UnsafeEntry{path, "lies below " + parent + ", which the archive holds as a file"};
-    }
-    if (entry.type == EntryType::hardlink) {
-      const auto target = seen.find(entry.link);
-      if (target == seen.end())
-        return UnsafeEntry{path, "is a hard link to " + entry.link +
-                                     ", which is not a file earlier in the archive"};
-      if (target->second == EntryType::symlink)
-        return UnsafeEntry{path, "is a hard link to the symlink " + entry.link +
-                                     ": the link's target would be read from another folder"};
-      if (target->second == EntryType::directory)
-        return UnsafeEntry{path, "is a hard link to the folder " + entry.link};
-    }
-    if (entry.type == EntryType::symlink) {
-      std::vector<std::string> at;
-      for (const auto part : components(path)) at.emplace_back(part);
-      at.pop_back();  // the link itself
-      int links_left = kMaxLinksFollowed;
-      switch (resolve(tree, at, entry.link, links_left)) {
-        case Resolution::inside:
-          break;
-        case Resolution::outside:
-          return UnsafeEntry{path,
-                             "is a symlink pointing outside the volume when followed link "
-                             "by link through the archive's links (-> " +
-                                 entry.link + ")"};
-        case Resolution::loop:
-          return UnsafeEntry{
-              path, "is a symlink that loops through the archive's links (-> " + entry.link + ")"};
-      }
-    }
-    // A hard link to a hard link names the same file.
-    seen.emplace(path, entry.type == EntryType::hardlink ? EntryType::file : entry.type);
+MediaTree::MediaTree() : key_(random_digest_key()), hasher_(std::make_unique<KeyedHasher>(key_)) {}
+
+std::optional<UnsafeEntry> MediaTree::add_parents(const std::string& path) {
+  // Every path in the table has its parents there, as folders: the walk up stops at the first
+  // one already known.
+  for (auto slash = path.rfind('/'); slash != std::string::npos && slash != 0;
+       slash = path.rfind('/', slash - 1)) {
+    const std::string parent = path.substr(0, slash);
+    const PathPrint print = hasher_->print(parent);
+    const PathKind kind = paths_.find(print);
+    if (is_folder(kind)) break;
+    if (kind != PathKind::absent) return UnsafeEntry{path, below_problem(kind, parent)};
+    paths_.put(print, PathKind::implied_folder);
   }
   return std::nullopt;
+}
+
+std::optional<UnsafeEntry> MediaTree::add_hardlink(const std::string& path,
+                                                   const MediaEntry& entry) {
+  const PathPrint target = hasher_->print(entry.link);
+  switch (paths_.find(target)) {
+    case PathKind::file:
+      paths_.put(target, PathKind::linked_file);
+      break;
+    case PathKind::linked_file:
+    case PathKind::hardlink:  // a hard link to a hard link names the same file
+      break;
+    case PathKind::symlink:
+      return UnsafeEntry{path, "is a hard link to the symlink " + entry.link +
+                                   ": the link's target would be read from another folder"};
+    case PathKind::folder:
+      return UnsafeEntry{path, "is a hard link to the folder " + entry.link};
+    case PathKind::implied_folder:
+    case PathKind::absent:
+      return UnsafeEntry{
+          path, "is a hard link to " + entry.link + ", which is not a file earlier in the archive"};
+  }
+  return std::nullopt;
+}
+
+std::optional<UnsafeEntry> MediaTree::add(const std::string& path, const MediaEntry& entry) {
+  ++entries_;
+  if (path.empty()) {
+    all_under_media_ = false;  // a ./ root entry: paths are relative to the volume
+    if (entry.type != EntryType::directory)
+      return UnsafeEntry{path, "is the root of the archive but not a folder"};
+    return std::nullopt;
+  }
+  if (path != "media" && !path.starts_with("media/")) all_under_media_ = false;
+  if (entry.type == EntryType::symlink || entry.type == EntryType::hardlink)
+    if (++links_ > kMaxLinks)
+      return UnsafeEntry{path, "is one link too many: the archive holds more than " +
+                                   std::to_string(kMaxLinks) +
+                                   " symbolic or hard links, which the runner keeps in memory "
+                                   "to check"};
+  if (auto problem = add_parents(path)) return problem;
+  if (entry.type == EntryType::hardlink)
+    if (auto problem = add_hardlink(path, entry)) return problem;
+  const PathPrint print = hasher_->print(path);
+  const PathKind listed = paths_.find(print);
+  const PathKind kind = kind_of_entry(entry.type);
+  if (listed == PathKind::implied_folder && kind != PathKind::folder)
+    return UnsafeEntry{path, kind == PathKind::symlink
+                                 ? "is a symlink with entries listed below it before it: they "
+                                   "would be written through that link"
+                                 : "is a file with entries listed below it before it"};
+  // A tar extractor replaces an entry by a later one of the same name; only a folder listed
+  // twice leaves the tree as judged.
+  if (listed != PathKind::absent && listed != PathKind::implied_folder &&
+      (listed != PathKind::folder || kind != PathKind::folder))
+    return UnsafeEntry{path, "is listed twice in the archive, not both times as a folder"};
+  paths_.put(print, kind);
+  if (kind == PathKind::symlink) {
+    symlink_paths_.push_back(path);
+    symlinks_.emplace(path, entry.link);
+  }
+  return std::nullopt;
+}
+
+std::optional<UnsafeEntry> MediaTree::finish(const std::string& root) const {
+  if (!root.empty() && !is_folder(paths_.find(hasher_->print(root))))
+    return UnsafeEntry{"", "is the root of the archive but not a folder"};
+  for (const auto& path : symlink_paths_) {
+    if (!root.empty() && !path.starts_with(root + "/")) continue;
+    std::vector<std::string> at;
+    for (const auto part : components(root.empty() ? path : path.substr(root.size() + 1)))
+      at.emplace_back(part);
+    at.pop_back();  // the link itself
+    int links_left = kMaxLinksFollowed;
+    const std::string& target = symlinks_.at(path);
+    switch (resolve(symlinks_, root, at, target, links_left)) {
+      case Resolution::inside:
+        break;
+      case Resolution::outside:
+        return UnsafeEntry{path,
+                           "is a symlink pointing outside the volume when followed link by link "
+                           "through the archive's links (-> " +
+                               target + ")"};
+      case Resolution::loop:
+        return UnsafeEntry{
+            path, "is a symlink that loops through the archive's links (-> " + target + ")"};
+    }
+  }
+  return std::nullopt;
+}
+
+const std::string* MediaTree::symlink_target(const std::string& path) const {
+  const auto found = symlinks_.find(path);
+  return found == symlinks_.end() ? nullptr : &found->second;
+}
+
+std::optional<UnsafeEntry> tree_problem(
+    const std::vector<std::pair<std::string, MediaEntry>>& entries) {
+  MediaTree tree;
+  for (const auto& [path, entry] : entries)
+    if (auto problem = tree.add(path, entry)) return problem;
+  return tree.finish("");
 }
 
 std::string seed_top_folder(const std::vector<std::string>& paths) {

@@ -7,11 +7,11 @@
 #include <charconv>
 #include <cstdio>
 #include <memory>
-#include <set>
 #include <vector>
 
 #include "archive/libarchive_handles.h"
 #include "archive/sha256.h"
+#include "archive/tree_recorder.h"
 #include "common/error.h"
 
 namespace hivekeeper::archive {
@@ -109,8 +109,6 @@ std::string strip(const std::string& path, const std::string& top_folder) {
 MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bool strip_allowed) {
   ArchiveFileReader reader(path);
   struct archive* handle = reader.handle();
-  std::vector<std::pair<std::string, MediaEntry>> entries;
-  std::vector<char> buffer(kReadBuffer);
   MediaArchiveContents contents;
   archive_entry* entry = nullptr;
   for (;;) {
@@ -127,59 +125,56 @@ MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bo
     if (!problem.empty()) throw unsafe_entry(path, raw, problem);
     const std::string mode = mode_problem(type, archive_entry_perm(entry));
     if (!mode.empty()) throw unsafe_mode(path, raw, mode);
-    MediaEntry info = header_of(entry);
+    const MediaEntry info = header_of(entry);
+    // Judged as the archive holds it (what any other tool would extract) ...
+    if (const auto unsafe = contents.tree.add(normalize_entry_path(raw), info))
+      throw unsafe_entry(path, unsafe->path.empty() ? "./" : unsafe->path, unsafe->problem);
     if (info.type == EntryType::file) {
-      Sha256 hash;
-      for (;;) {
-        const la_ssize_t got = archive_read_data(handle, buffer.data(), buffer.size());
-        if (got < 0)
-          throw tar_error("cannot read " + std::string(raw) + " in " + path.string(), handle);
-        if (got == 0) break;
-        hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
-        info.size += static_cast<std::uint64_t>(got);
-      }
-      info.sha256 = hash.hex_digest();
-      contents.content_bytes += info.size;
+      // Read through, not kept: the whole file's digest covers the content.
+      if (archive_read_data_skip(handle) != ARCHIVE_OK)
+        throw tar_error("cannot read " + std::string(raw) + " in " + path.string(), handle);
+      contents.content_bytes += static_cast<std::uint64_t>(archive_entry_size(entry));
     }
-    contents.archive_paths.push_back(normalize_entry_path(raw));
-    entries.emplace_back(contents.archive_paths.back(), std::move(info));
   }
   contents.file = reader.digest();
-  // Judged as the archive holds it (what any other tool would extract) ...
-  if (const auto unsafe = tree_problem(entries))
+  contents.entries = contents.tree.entries();
+  if (const auto unsafe = contents.tree.finish(""))
     throw unsafe_entry(path, unsafe->path.empty() ? "./" : unsafe->path, unsafe->problem);
-  contents.stripped_top_folder = strip_allowed ? seed_top_folder(contents.archive_paths) : "";
-  for (auto& [name, info] : entries) {
-    name = strip(name, contents.stripped_top_folder);
-    if (info.type == EntryType::hardlink)
-      info.link = strip(info.link, contents.stripped_top_folder);
-  }
   // ... and as it will land: media/x -> ../etc stays inside media/, but not once media/ is gone.
+  contents.stripped_top_folder =
+      strip_allowed && contents.tree.under_seed_top_folder() ? "media" : "";
   const std::string& top = contents.stripped_top_folder;
   if (!top.empty())
-    if (const auto unsafe = tree_problem(entries))
-      throw unsafe_entry(path, unsafe->path.empty() ? top : top + "/" + unsafe->path,
+    if (const auto unsafe = contents.tree.finish(top))
+      throw unsafe_entry(path, unsafe->path.empty() ? top : unsafe->path,
                          unsafe->problem + " once the top folder " + top + "/ is stripped");
-  for (auto& [name, info] : entries)
-    if (!name.empty()) contents.entries[name] = std::move(info);
   return contents;
 }
 
 namespace {
 
-// The checked listing's entry for what the second read found at RELATIVE; throws
-// MediaArchiveChanged unless it is the same path, type, link and size.
-const MediaEntry& checked_entry(const std::filesystem::path& path,
-                                const MediaArchiveContents& contents, archive_entry* entry,
-                                const std::string& relative, const MediaEntry& now,
-                                const std::string& raw) {
-  const auto checked = contents.entries.find(relative);
-  if (checked == contents.entries.end() || checked->second.type != now.type ||
-      checked->second.link != now.link ||
-      (now.type == EntryType::file && archive_entry_size_is_set(entry) &&
-       static_cast<std::uint64_t>(archive_entry_size(entry)) != checked->second.size))
-    throw archive_changed(path, "entry \"" + raw + "\" is not the one checked");
-  return checked->second;
+// Whether the second read's entry at HELD (normalized, as the archive holds it) is one the
+// check saw there: a path of the same kind, a symlink with the same target, a hard link to a
+// file.
+bool is_checked(const MediaArchiveContents& contents, KeyedHasher& hasher, const std::string& held,
+                const MediaEntry& now) {
+  const PathKind kind = contents.tree.kind_of(hasher.print(held));
+  switch (now.type) {
+    case EntryType::directory:
+      return kind == PathKind::folder;
+    case EntryType::file:
+      return kind == PathKind::file || kind == PathKind::linked_file;
+    case EntryType::symlink: {
+      const std::string* target = contents.tree.symlink_target(held);
+      return kind == PathKind::symlink && target != nullptr && *target == now.link;
+    }
+    case EntryType::hardlink: {
+      const PathKind target = contents.tree.kind_of(hasher.print(now.link));
+      return kind == PathKind::hardlink &&
+             (target == PathKind::linked_file || target == PathKind::hardlink);
+    }
+  }
+  return false;
 }
 
 // Copies the current entry's content from READER to WRITER; returns its size and SHA-256.
@@ -200,24 +195,15 @@ FileDigest copy_content(struct archive* reader, struct archive* writer, std::vec
   return copied;
 }
 
-}  // namespace
-
-void write_staging_tar(const std::filesystem::path& path, const MediaArchiveContents& contents,
-                       const std::string& staging_dir, BytePipe& out) {
-  // The file is read again rather than its checked bytes kept (that would take a copy the size
-  // of the archive): every header is compared with the checked listing before it is passed on,
-  // so no unchecked path, link or type reaches the engine; content can only differ inside the
-  // staging folder, and is caught at the end of its entry, before the stream is finished.
-  ArchiveFileReader reader(path);
-  struct archive* handle = reader.handle();
+// Starts the staging stream into OUT with the staging folder itself, so the engine creates it
+// even for an empty archive.
+ArchiveWriter start_staging_stream(BytePipe& out, const std::string& staging_dir) {
   ArchiveWriter writer(archive_write_new());
   archive_write_set_format_pax_restricted(writer.get());
   archive_write_set_bytes_in_last_block(writer.get(), 1);
   if (archive_write_open2(writer.get(), &out, nullptr, push_to_pipe, nullptr, nullptr) !=
       ARCHIVE_OK)
     throw tar_error("cannot start the staging stream", writer.get());
-
-  // The staging folder itself first, so the engine creates it even for an empty archive.
   std::unique_ptr<archive_entry, decltype(&archive_entry_free)> root(archive_entry_new(),
                                                                      archive_entry_free);
   archive_entry_set_pathname(root.get(), staging_dir.c_str());
@@ -225,10 +211,26 @@ void write_staging_tar(const std::filesystem::path& path, const MediaArchiveCont
   archive_entry_set_perm(root.get(), 0755);
   if (archive_write_header(writer.get(), root.get()) < ARCHIVE_WARN)
     throw tar_error("cannot start the staging stream", writer.get());
+  return writer;
+}
 
+}  // namespace
+
+TreeDigest write_staging_tar(const std::filesystem::path& path,
+                             const MediaArchiveContents& contents, const std::string& staging_dir,
+                             BytePipe& out) {
+  // The file is read again rather than its checked bytes kept (that would take a copy the size
+  // of the archive): every header must be a checked one before it is passed on, so no unchecked
+  // path, link or type reaches the engine; content can only differ inside the staging folder,
+  // and is caught by the whole file's digest before the stream is finished.
+  ArchiveFileReader reader(path);
+  struct archive* handle = reader.handle();
+  ArchiveWriter writer = start_staging_stream(out, staging_dir);
   const std::string& top = contents.stripped_top_folder;
+  TreeRecorder staged(contents.tree, top);
+  KeyedHasher hasher(contents.tree.key());
   std::vector<char> buffer(kReadBuffer);
-  std::size_t index = 0;
+  std::uint64_t index = 0;
   archive_entry* entry = nullptr;
   for (;;) {
     const int status = archive_read_next_header(handle, &entry);
@@ -237,35 +239,39 @@ void write_staging_tar(const std::filesystem::path& path, const MediaArchiveCont
     const char* name = name_of(entry);
     if (name == nullptr) throw tar_error("an entry of " + path.string() + " has no name", handle);
     const std::string raw = name;  // a copy: the entry is renamed below
-    const std::string normalized = normalize_entry_path(raw);
-    if (index >= contents.archive_paths.size() || contents.archive_paths[index] != normalized)
-      throw archive_changed(path, "entry " + std::to_string(index + 1) + " is now \"" + raw + "\"");
-    ++index;
+    if (++index > contents.entries)
+      throw archive_changed(
+          path, "it has more than the " + std::to_string(contents.entries) + " entries checked");
     if (const std::string problem = own_problem(entry, raw.c_str()); !problem.empty())
       throw archive_changed(path, "entry \"" + raw + "\" now " + problem);
-    MediaEntry now = header_of(entry);
-    const std::string relative = strip(normalized, top);
+    const std::string held = normalize_entry_path(raw);
+    const MediaEntry now = header_of(entry);
+    const std::string relative = strip(held, top);
     if (relative.empty()) {
       if (now.type != EntryType::directory)
         throw archive_changed(path, "its root entry is no longer a folder");
       continue;
     }
-    if (now.type == EntryType::hardlink) now.link = strip(now.link, top);
-    const MediaEntry& checked = checked_entry(path, contents, entry, relative, now, raw);
+    if (!is_checked(contents, hasher, held, now))
+      throw archive_changed(path, "entry \"" + raw + "\" is not the one checked");
 
+    const PathPrint print = hasher.print(held);
     archive_entry_set_pathname_utf8(entry, (staging_dir + "/" + relative).c_str());
-    if (now.type == EntryType::hardlink)
-      archive_entry_set_hardlink_utf8(entry, (staging_dir + "/" + now.link).c_str());
+    if (now.type == EntryType::hardlink) {
+      archive_entry_set_hardlink_utf8(entry, (staging_dir + "/" + strip(now.link, top)).c_str());
+      if (!staged.hardlink(print, hasher.print(now.link)))
+        throw archive_changed(path, "hard link \"" + raw + "\" now comes before its file");
+    }
     if (archive_write_header(writer.get(), entry) < ARCHIVE_WARN)
       throw tar_error("cannot stage " + relative, writer.get());
+    if (now.type == EntryType::symlink) staged.symlink(print, now.link);
     if (now.type != EntryType::file) continue;
-    const FileDigest copied = copy_content(handle, writer.get(), buffer, path, relative);
-    if (copied.bytes != checked.size || copied.sha256 != checked.sha256)
-      throw archive_changed(path, "the content of \"" + raw + "\" differs");
+    staged.file(print, contents.tree.kind_of(print),
+                copy_content(handle, writer.get(), buffer, path, relative));
   }
-  if (index != contents.archive_paths.size())
+  if (index != contents.entries)
     throw archive_changed(path, "it ends after " + std::to_string(index) + " of " +
-                                    std::to_string(contents.archive_paths.size()) + " entries");
+                                    std::to_string(contents.entries) + " entries");
   // Trailing bytes after the last entry, too: the file must be the one checked, byte for byte.
   const FileDigest now = reader.digest();
   if (now.sha256 != contents.file.sha256 || now.bytes != contents.file.bytes)
@@ -273,6 +279,8 @@ void write_staging_tar(const std::filesystem::path& path, const MediaArchiveCont
         path, "its SHA-256 is now " + now.sha256 + ", " + contents.file.sha256 + " when checked");
   if (archive_write_close(writer.get()) != ARCHIVE_OK)
     throw tar_error("cannot finish the staging stream", writer.get());
+  staged.folders_of(contents.tree);
+  return staged.digest();
 }
 
 void require_free_space(std::uint64_t available, const MediaArchiveContents& contents,
@@ -312,7 +320,8 @@ std::optional<std::uint64_t> available_bytes_from_df(std::string_view output) {
   return kibibytes * 1024;
 }
 
-void verify_staged_tar(BytePipe& staged_tar, const MediaListing& expected) {
+void verify_staged_tar(BytePipe& staged_tar, const MediaArchiveContents& contents,
+                       const TreeDigest& staged) {
   ArchiveReader reader(archive_read_new());
   archive_read_support_format_tar(reader.get());
   if (archive_read_open(reader.get(), &staged_tar, nullptr, read_from_pipe, nullptr) != ARCHIVE_OK)
@@ -323,13 +332,7 @@ void verify_staged_tar(BytePipe& staged_tar, const MediaListing& expected) {
         "the staged media differ from the archive: " + what + "; the volume was not changed",
         "check the volume's free space (`docker system df -v`) and retry");
   };
-  // An archive need not list the folders its files are in (`tar czf m.tgz glyphs/a.svg`); the
-  // engine creates them while extracting and lists them in the read-back.
-  std::set<std::string> implicit_folders;
-  for (const auto& [path, entry_info] : expected)
-    for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
-      if (!expected.contains(path.substr(0, slash))) implicit_folders.insert(path.substr(0, slash));
-  std::set<std::string> seen;
+  TreeRecorder found(contents.tree, contents.stripped_top_folder);
   std::vector<char> buffer(kReadBuffer);
   archive_entry* entry = nullptr;
   for (;;) {
@@ -341,43 +344,47 @@ void verify_staged_tar(BytePipe& staged_tar, const MediaListing& expected) {
     const auto slash = name.find('/');
     if (slash == std::string::npos) continue;
     const std::string relative = name.substr(slash + 1);
-    const auto found = expected.find(relative);
-    if (found == expected.end() && archive_entry_filetype(entry) == AE_IFDIR &&
-        implicit_folders.contains(relative))
-      continue;
-    if (found == expected.end()) throw mismatch("unexpected entry " + relative);
-    seen.insert(relative);
-    const bool staged_hardlink = archive_entry_hardlink(entry) != nullptr;
-    const MediaEntry& want = found->second;
-    // Which of several hard-linked names carries the content depends on the tar writer; the
-    // content of each linked file is compared where it is sent.
-    if (staged_hardlink || want.type == EntryType::hardlink) continue;
+    const PathPrint print = found.print_of(relative);
+    const PathKind kind = contents.tree.kind_of(print);
+    if (kind == PathKind::absent) throw mismatch("unexpected entry " + relative);
+    const bool linked = kind == PathKind::linked_file || kind == PathKind::hardlink;
     const unsigned type = archive_entry_filetype(entry);
-    const bool type_matches = (want.type == EntryType::file && type == AE_IFREG) ||
-                              (want.type == EntryType::directory && type == AE_IFDIR) ||
-                              (want.type == EntryType::symlink && type == AE_IFLNK);
-    if (!type_matches) throw mismatch(relative + " has another file type");
-    if (want.type == EntryType::symlink &&
-        want.link != (archive_entry_symlink(entry) ? archive_entry_symlink(entry) : ""))
-      throw mismatch(relative + " points elsewhere");
-    if (want.type != EntryType::file) continue;
-    Sha256 hash;
-    std::uint64_t size = 0;
-    for (;;) {
-      const la_ssize_t got = archive_read_data(reader.get(), buffer.data(), buffer.size());
-      if (got < 0) throw tar_error("cannot read the staged " + relative, reader.get());
-      if (got == 0) break;
-      hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
-      size += static_cast<std::uint64_t>(got);
+    if (const char* hardlink = archive_entry_hardlink(entry)) {
+      const std::string target = normalize_entry_path(hardlink);
+      const auto target_slash = target.find('/');
+      if (!linked || target_slash == std::string::npos ||
+          !found.hardlink(print, found.print_of(target.substr(target_slash + 1))))
+        throw mismatch(relative + " is a hard link the archive does not hold");
+    } else if (type == AE_IFDIR && is_folder(kind)) {
+      found.folder(print);
+    } else if (type == AE_IFLNK && kind == PathKind::symlink) {
+      const char* target = archive_entry_symlink(entry);
+      const std::string* checked = contents.tree.symlink_target(found.held(relative));
+      if (target == nullptr || checked == nullptr || *checked != target)
+        throw mismatch(relative + " points elsewhere");
+      found.symlink(print, target);
+    } else if (type == AE_IFREG && (kind == PathKind::file || linked)) {
+      Sha256 hash;
+      FileDigest content;
+      for (;;) {
+        const la_ssize_t got = archive_read_data(reader.get(), buffer.data(), buffer.size());
+        if (got < 0) throw tar_error("cannot read the staged " + relative, reader.get());
+        if (got == 0) break;
+        hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
+        content.bytes += static_cast<std::uint64_t>(got);
+      }
+      content.sha256 = hash.hex_digest();
+      found.file(print, kind, content);
+    } else {
+      throw mismatch(relative + " has another file type");
     }
-    if (size != want.size || hash.hex_digest() != want.sha256)
-      throw mismatch(relative + " has other content (" + std::to_string(size) + " bytes, " +
-                     std::to_string(want.size) + " expected)");
   }
-  if (seen.size() != expected.size()) {
-    for (const auto& [path, entry_info] : expected)
-      if (!seen.count(path)) throw mismatch(path + " is missing");
-  }
+  const TreeDigest& read_back = found.digest();
+  if (read_back.entries() != staged.entries())
+    throw mismatch(std::to_string(read_back.entries()) + " entries were staged, " +
+                   std::to_string(staged.entries()) + " sent: some are missing");
+  if (!(read_back == staged))
+    throw mismatch("the content, size or target of some entries is not what was sent");
 }
 
 }  // namespace hivekeeper::archive

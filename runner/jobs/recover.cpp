@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "archive/media_directory.h"
 #include "common/error.h"
 #include "status/lifecycle.h"
 #include "store/local_store.h"
@@ -85,15 +86,15 @@ void recover_target(const store::JournalContents& journal, std::vector<std::stri
       done.push_back("removed helper container " + helper);
     if (media) {
       const store::JournalMedia& place = *journal.media;
-      const target::MediaSteps steps = recovery->recover_media(
-          {place.volume, place.image, place.directory}, place.staging, place.old, job.run,
-          [&](const target::MediaState& state) {
-            return plan_media_recovery(journal.swap_incoming, place.staging, place.old, state);
-          });
+      const target::MediaSteps steps =
+          recovery->recover_media({place.volume, place.image, place.directory}, place.staging,
+                                  place.old, job.run, [&](const target::MediaState& state) {
+                                    return plan_media_recovery(place.staging, place.old, state);
+                                  });
       const std::string where = place.volume.empty() ? place.directory : "volume " + place.volume;
       if (steps.put_old_back)
         done.push_back("put the old media back in " + where + " (the swap was half done)");
-      else if (journal.swap_incoming && !steps.remove.empty())
+      else if (journal.swap_began && !steps.remove.empty())
         done.push_back("finished the media swap in " + where);
       if (!steps.remove.empty())
         done.push_back("removed " + joined(steps.remove) + " from " + where);
@@ -105,30 +106,21 @@ void recover_target(const store::JournalContents& journal, std::vector<std::stri
 
 }  // namespace
 
-target::MediaSteps plan_media_recovery(const std::optional<std::vector<std::string>>& incoming,
-                                       const std::string& staging, const std::string& old,
+target::MediaSteps plan_media_recovery(const std::string& staging, const std::string& old,
                                        const target::MediaState& state) {
   target::MediaSteps steps;
+  // The swap (target/media_replacement.cpp) creates OLD, moves every old top-level entry into
+  // it, renames STAGING to its incoming folder, and moves the new entries up from there. So with
+  // OLD present: STAGING under its first name means the top holds old content only; the incoming
+  // folder with entries left means the top holds new content only, all of it to take out; an
+  // empty incoming folder, or neither folder, means the swap had finished.
   if (state.aside) {
-    // The swap began (its first step creates OLD). Its first loop moves old entries into OLD,
-    // its second moves the staged ones up; staging is complete until the second loop starts.
-    std::set<std::string> in;
-    if (incoming) in.insert(incoming->begin(), incoming->end());
-    std::set<std::string> still_staged;
-    if (state.staged) still_staged.insert(state.staged->begin(), state.staged->end());
-    const std::set<std::string> top(state.top.begin(), state.top.end());
-    const bool any_staged = std::any_of(in.begin(), in.end(),
-                                        [&](const auto& name) { return still_staged.count(name); });
-    const bool finished = incoming && !any_staged && top == in;
-    if (!finished) {
-      // A top-level name that is incoming and no longer staged was moved up by the swap; any
-      // other is old content the first loop had not moved yet.
-      for (const auto& name : state.top)
-        if (in.count(name) && !still_staged.count(name)) steps.take_out.push_back(name);
-      steps.put_old_back = true;
-    }
+    const bool moving_in = state.incoming && !state.incoming->empty();
+    if (moving_in) steps.take_out = state.top;
+    if (moving_in || (state.staged && !state.incoming)) steps.put_old_back = true;
   }
   if (state.staged) steps.remove.push_back(staging);
+  if (state.incoming) steps.remove.push_back(archive::incoming_folder(staging));
   if (state.aside) steps.remove.push_back(old);
   return steps;
 }

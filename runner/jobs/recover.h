@@ -28,10 +28,8 @@
 
 namespace hivekeeper::jobs {
 
-// Step 2's decision from what the media hold now. INCOMING is the swap record's list of names
-// being swapped in (nullopt: the swap never began).
-target::MediaSteps plan_media_recovery(const std::optional<std::vector<std::string>>& incoming,
-                                       const std::string& staging, const std::string& old,
+// Step 2's decision from what the media hold now.
+target::MediaSteps plan_media_recovery(const std::string& staging, const std::string& old,
                                        const target::MediaState& state);
 
 // A status file's "status" block as a JobStatus (the inverse of status::render), so that the

@@ -46,7 +46,7 @@ bool apply_record(const json& record, JournalContents& contents) {
                                   record.value("directory", ""), record.value("staging", ""),
                                   record.value("old", "")};
   } else if (kind == "swap") {
-    contents.swap_incoming = strings_of(record, "incoming");
+    contents.swap_began = true;
   } else {
     return false;
   }
@@ -84,8 +84,8 @@ json media_record(const JournalMedia& media) {
   return record;
 }
 
-json swap_record(const std::string& staging, const std::vector<std::string>& incoming) {
-  return {{"record", "swap"}, {"staging", staging}, {"incoming", incoming}};
+json swap_record(const std::string& staging) {
+  return {{"record", "swap"}, {"staging", staging}};
 }
 
 std::string format_record(const json& record) {

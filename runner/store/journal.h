@@ -12,7 +12,7 @@
 //   {"record":"services","project":"beelab","containers":["beelab-web-1"]}        before stopping
 //   {"record":"media","volume":"beelab_media","image":"sha256:...",               before staging
 //    "staging":".hivekeeper-staging-X","old":".hivekeeper-old-X"}   (direct mode: "directory")
-//   {"record":"swap","staging":".hivekeeper-staging-X","incoming":["glyphs"]}   before the swap
+//   {"record":"swap","staging":".hivekeeper-staging-X"}                          before the swap
 // Helper containers carry the labels hivekeeper.io/run=<run> and hivekeeper.io/job=<name>.
 #pragma once
 
@@ -56,8 +56,7 @@ struct JournalContents {
   std::string project;
   std::vector<std::string> stopped_containers;
   std::optional<JournalMedia> media;
-  // Set once the swap began: the top-level names of the content being swapped in.
-  std::optional<std::vector<std::string>> swap_incoming;
+  bool swap_began = false;
   std::size_t ignored_lines = 0;  // torn (the job died mid-write) or of an unknown kind
 };
 
@@ -65,7 +64,7 @@ nlohmann::json job_record(const JournalJob& job);
 nlohmann::json services_record(const std::string& project,
                                const std::vector<std::string>& containers);
 nlohmann::json media_record(const JournalMedia& media);
-nlohmann::json swap_record(const std::string& staging, const std::vector<std::string>& incoming);
+nlohmann::json swap_record(const std::string& staging);
 
 // One record as its line, newline included.
 std::string format_record(const nlohmann::json& record);

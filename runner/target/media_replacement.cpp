@@ -12,14 +12,16 @@ namespace hivekeeper::target {
 namespace {
 
 // POSIX sh only: the helper runs whatever shell the database image has (dash, busybox). $1 is the
-// mount, $2 the staging folder, $3 the folder the old content moves to. Globs cover every
+// mount, $2 the staging folder, $3 the folder the old content moves to, $4 the staging folder's
+// name once all the old content is aside (archive::incoming_folder: it tells a recovery which
+// half of the swap was under way). Globs cover every
 // top-level name, dotfiles included; Hivekeeper's own folders are skipped. On a failed move the
 // volume gets back exactly what it had: exit 12 (moving the old content aside) puts the old
 // entries back and leaves the staged tree alone; exit 13 (moving the new content in) first takes
 // the new entries out again, then puts the old ones back.
 constexpr const char* kSwapScript = R"sh(set -u
 cd "$1" || exit 10
-S=$2; O=$3
+S=$2; O=$3; I=$4
 put_old_back() {
   for e in "$O"/* "$O"/.[!.]* "$O"/..?*; do
     [ -e "$e" ] || [ -L "$e" ] || continue
@@ -31,7 +33,7 @@ take_new_out() {
   for e in * .[!.]* ..?*; do
     [ -e "$e" ] || [ -L "$e" ] || continue
     case "$e" in .hivekeeper-*) continue;; esac
-    mv -- "$e" "$S/"
+    mv -- "$e" "$I/"
   done
 }
 mkdir "$O" || exit 11
@@ -40,11 +42,12 @@ for e in * .[!.]* ..?*; do
   case "$e" in .hivekeeper-*) continue;; esac
   mv -- "$e" "$O/" || { put_old_back; exit 12; }
 done
-for e in "$S"/* "$S"/.[!.]* "$S"/..?*; do
+mv -- "$S" "$I" || { put_old_back; exit 12; }
+for e in "$I"/* "$I"/.[!.]* "$I"/..?*; do
   [ -e "$e" ] || [ -L "$e" ] || continue
   mv -- "$e" ./ || { take_new_out; put_old_back; exit 13; }
 done
-rm -rf -- "$S" "$O" .hivekeeper-staging-* .hivekeeper-old-* || exit 14
+rm -rf -- "$I" "$O" .hivekeeper-staging-* .hivekeeper-old-* || exit 14
 )sh";
 
 // Throws MediaNoSpace unless the volume, as the helper HELPER sees it, has room for the archive's
@@ -76,7 +79,8 @@ void require_volume_space(const docker::Client& docker, const std::string& helpe
 std::string media_swap_script(const std::string& mount, const std::string& staging,
                               const std::string& old) {
   // The names are the runner's own (a mount point and two generated folder names): no quotes.
-  return "set -- '" + mount + "' '" + staging + "' '" + old + "'\n" + kSwapScript;
+  return "set -- '" + mount + "' '" + staging + "' '" + old + "' '" +
+         archive::incoming_folder(staging) + "'\n" + kSwapScript;
 }
 
 MediaStaging::MediaStaging(const docker::Client& docker, const std::string& image_id,
@@ -100,7 +104,8 @@ MediaStaging::~MediaStaging() {
 void MediaStaging::clean_up() {
   try {
     if (!swapped_)
-      run("rm -rf -- '" + std::string(docker::kHelperVolumeMount) + "/" + staging_ + "'",
+      run("cd '" + std::string(docker::kHelperVolumeMount) + "' && rm -rf -- '" + staging_ + "' '" +
+              archive::incoming_folder(staging_) + "'",
           "clean up");
   } catch (const Error& error) {
     spdlog::warn("could not remove the staging folder {} from volume {}: {}", staging_, volume_,
@@ -131,20 +136,23 @@ void MediaStaging::stage(const std::filesystem::path& archive_file,
                          const archive::MediaArchiveContents& contents) {
   // Before the staging folder exists: an archive that cannot fit leaves nothing behind.
   require_volume_space(docker_, helper_, volume_, contents);
+  archive::TreeDigest staged;
   archive::pump(
       [&](archive::BytePipe& upload) {
-        archive::write_staging_tar(archive_file, contents, staging_, upload);
+        staged = archive::write_staging_tar(archive_file, contents, staging_, upload);
       },
       [&](archive::BytePipe& upload) {
         docker_.upload_archive(helper_, docker::kHelperVolumeMount,
                                [&]() -> std::string_view { return upload.pop(); });
       });
   archive::pump(
-      [&](archive::BytePipe& staged) {
+      [&](archive::BytePipe& read_back) {
         docker_.download_archive(helper_, std::string(docker::kHelperVolumeMount) + "/" + staging_,
-                                 [&](std::string_view bytes) { staged.push(bytes); });
+                                 [&](std::string_view bytes) { read_back.push(bytes); });
       },
-      [&](archive::BytePipe& staged) { archive::verify_staged_tar(staged, contents.entries); });
+      [&](archive::BytePipe& read_back) {
+        archive::verify_staged_tar(read_back, contents, staged);
+      });
 }
 
 void MediaStaging::swap() {
@@ -162,6 +170,8 @@ DirectoryStaging::DirectoryStaging(std::filesystem::path directory,
     if (swapped_) return;
     std::error_code removal;
     std::filesystem::remove_all(directory_ / staging_, removal);
+    if (!removal)
+      std::filesystem::remove_all(directory_ / archive::incoming_folder(staging_), removal);
     if (removal)
       spdlog::warn("could not remove the staging folder {}: {}", (directory_ / staging_).string(),
                    removal.message());

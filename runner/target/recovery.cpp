@@ -91,6 +91,7 @@ class DockerRecovery final : public Recovery {
     MediaState state;
     state.top = without_runner_entries(*list(""));
     state.staged = list(staging);
+    state.incoming = list(archive::incoming_folder(staging));
     state.aside = list(old);
     const MediaSteps steps = decide(state);
     if (!steps.empty()) {
@@ -160,6 +161,7 @@ class DirectoryRecovery final : public Recovery {
     MediaState state;
     state.top = without_runner_entries(list_directory(root).value_or(std::vector<std::string>{}));
     state.staged = list_directory(root / staging);
+    state.incoming = list_directory(root / archive::incoming_folder(staging));
     state.aside = list_directory(root / old);
     const MediaSteps steps = decide(state);
     std::error_code error;

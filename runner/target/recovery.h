@@ -26,8 +26,9 @@ struct MediaPlace {
 // .hivekeeper-* folders not among the top ones).
 struct MediaState {
   std::vector<std::string> top;
-  std::optional<std::vector<std::string>> staged;  // nullopt: no staging folder
-  std::optional<std::vector<std::string>> aside;   // nullopt: no old-content folder
+  std::optional<std::vector<std::string>> staged;    // nullopt: no staging folder
+  std::optional<std::vector<std::string>> incoming;  // the staging folder renamed by the swap
+  std::optional<std::vector<std::string>> aside;     // nullopt: no old-content folder
 };
 
 // In order: remove TAKE_OUT from the top (content of a half-done swap), move the old-content

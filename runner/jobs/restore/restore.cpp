@@ -138,11 +138,11 @@ void swap_media(target::MediaReplacement& staging, const archive::MediaArchiveCo
         error.hint());
   }
   const auto& [kind, where] = *target.facts().media_location;
-  spdlog::info("media {} {} replaced: {} entries, {}", kind, where, media.entries.size(),
+  spdlog::info("media {} {} replaced: {} entries, {}", kind, where, media.entries,
                human_bytes(media.content_bytes));
   status.update([&](status::JobStatus& job) {
     job.details["media"] = {{kind, where},
-                            {"entries", media.entries.size()},
+                            {"entries", media.entries},
                             {"contentBytes", media.content_bytes},
                             {"strippedTopFolder", media.stripped_top_folder}};
   });
@@ -163,11 +163,8 @@ json media_journal_record(const target::Target& target, const std::string& suffi
   return store::media_record(media);
 }
 
-json swap_journal_record(const std::string& suffix, const archive::MediaArchiveContents& media) {
-  std::set<std::string> top;
-  for (const auto& [path, entry] : media.entries) top.insert(path.substr(0, path.find('/')));
-  return store::swap_record(std::string(archive::kStagingPrefix) + suffix,
-                            std::vector<std::string>(top.begin(), top.end()));
+json swap_journal_record(const std::string& suffix) {
+  return store::swap_record(std::string(archive::kStagingPrefix) + suffix);
 }
 
 }  // namespace
@@ -210,7 +207,7 @@ void run_restore(const manifest::Manifest& manifest, target::Target& target,
 
   // 5. The media swap, after the database is in.
   if (staging) {
-    journal.append(swap_journal_record(suffix, *inputs.media));
+    journal.append(swap_journal_record(suffix));
     swap_media(*staging, *inputs.media, target, status);
   }
 }

@@ -14,10 +14,13 @@
 
 #include "archive/libarchive_handles.h"
 #include "common/error.h"
+#include "support/test_support.h"
 
 namespace hivekeeper::archive {
 namespace {
 
+using hivekeeper::testing::error_from;
+using hivekeeper::testing::TempDir;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
@@ -149,30 +152,76 @@ void feed_staged_tar(BytePipe& pipe, const std::vector<StagedEntry>& entries) {
   pipe.close();
 }
 
-MediaListing listing_of_one_file() {
-  MediaEntry file;
-  file.size = 5;
-  file.sha256 = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";  // "hello"
-  return {{"glyphs/2026/a.svg", file}};
+// A checked archive and the digest of what write_staging_tar sent for it.
+struct Staged {
+  MediaArchiveContents contents;
+  TreeDigest sent;
+};
+
+// ENTRIES (as feed_staged_tar takes them, without the staging folder) packed as a .tgz, checked
+// and staged as a restore does.
+Staged staged_archive(const std::vector<StagedEntry>& entries) {
+  TempDir scratch;
+  const auto tgz = scratch / "m.tgz";
+  {
+    ArchiveWriter writer(archive_write_new());
+    archive_write_set_format_pax_restricted(writer.get());
+    archive_write_add_filter_gzip(writer.get());
+    archive_write_open_filename(writer.get(), tgz.c_str());
+    for (const auto& staged : entries) {
+      archive_entry* entry = archive_entry_new();
+      archive_entry_set_pathname(entry, staged.path.c_str());
+      archive_entry_set_filetype(entry, staged.directory ? AE_IFDIR : AE_IFREG);
+      archive_entry_set_perm(entry, staged.directory ? 0755 : 0644);
+      archive_entry_set_size(entry, static_cast<la_int64_t>(staged.content.size()));
+      archive_write_header(writer.get(), entry);
+      archive_write_data(writer.get(), staged.content.data(), staged.content.size());
+      archive_entry_free(entry);
+    }
+    archive_write_close(writer.get());
+  }
+  Staged result{inspect_media_archive(tgz, false), {}};
+  BytePipe sent;
+  pump(
+      sent,
+      [&](BytePipe& out) { result.sent = write_staging_tar(tgz, result.contents, "stage", out); },
+      [](BytePipe& in) {
+        while (!in.pop().empty()) {
+        }
+      });
+  return result;
 }
 
+const std::vector<StagedEntry> kOneFile = {{"glyphs/2026/a.svg", false, "hello"}};
+
 TEST(VerifyStagedTar, FoldersTheArchiveDidNotListAreTheEnginesAndFine) {
+  const Staged staged = staged_archive(kOneFile);
   BytePipe pipe;
   feed_staged_tar(pipe, {{"", true, ""},
                          {"glyphs", true, ""},
                          {"glyphs/2026", true, ""},
                          {"glyphs/2026/a.svg", false, "hello"}});
-  EXPECT_NO_THROW(verify_staged_tar(pipe, listing_of_one_file()));
+  EXPECT_NO_THROW(verify_staged_tar(pipe, staged.contents, staged.sent));
+}
+
+TEST(VerifyStagedTar, TheOrderOfTheReadBackDoesNotMatter) {
+  const Staged staged = staged_archive(
+      {{"b", true, ""}, {"b/2.txt", false, "two"}, {"a.txt", false, "one"}, {"c", true, ""}});
+  BytePipe pipe;
+  feed_staged_tar(
+      pipe, {{"a.txt", false, "one"}, {"c", true, ""}, {"b", true, ""}, {"b/2.txt", false, "two"}});
+  EXPECT_NO_THROW(verify_staged_tar(pipe, staged.contents, staged.sent));
 }
 
 TEST(VerifyStagedTar, AFolderThatHoldsNoListedEntryIsStillUnexpected) {
+  const Staged staged = staged_archive(kOneFile);
   BytePipe pipe;
   feed_staged_tar(pipe, {{"glyphs", true, ""},
                          {"glyphs/2026", true, ""},
                          {"glyphs/2026/a.svg", false, "hello"},
                          {"stray", true, ""}});
   try {
-    verify_staged_tar(pipe, listing_of_one_file());
+    verify_staged_tar(pipe, staged.contents, staged.sent);
     FAIL() << "no error";
   } catch (const Error& error) {
     EXPECT_EQ(error.reason(), "MediaStagingMismatch");
@@ -181,9 +230,34 @@ TEST(VerifyStagedTar, AFolderThatHoldsNoListedEntryIsStillUnexpected) {
 }
 
 TEST(VerifyStagedTar, OtherContentIsAMismatch) {
+  const Staged staged = staged_archive(kOneFile);
   BytePipe pipe;
-  feed_staged_tar(pipe, {{"glyphs/2026/a.svg", false, "hellO"}});
-  EXPECT_THROW(verify_staged_tar(pipe, listing_of_one_file()), Error);
+  feed_staged_tar(
+      pipe,
+      {{"glyphs", true, ""}, {"glyphs/2026", true, ""}, {"glyphs/2026/a.svg", false, "hellO"}});
+  const auto error = error_from([&] { verify_staged_tar(pipe, staged.contents, staged.sent); });
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->reason(), "MediaStagingMismatch");
+  EXPECT_THAT(error->what(), HasSubstr("content"));
+}
+
+TEST(VerifyStagedTar, AMissingEntryIsAMismatch) {
+  const Staged staged = staged_archive(
+      {{"glyphs", true, ""}, {"glyphs/a.svg", false, "a"}, {"glyphs/b.svg", false, "b"}});
+  BytePipe pipe;
+  feed_staged_tar(pipe, {{"glyphs", true, ""}, {"glyphs/a.svg", false, "a"}});
+  const auto error = error_from([&] { verify_staged_tar(pipe, staged.contents, staged.sent); });
+  ASSERT_TRUE(error);
+  EXPECT_THAT(error->what(), HasSubstr("2 entries were staged, 3 sent"));
+}
+
+TEST(VerifyStagedTar, AFileWhereTheArchiveHasAFolderIsAMismatch) {
+  const Staged staged = staged_archive({{"glyphs", true, ""}});
+  BytePipe pipe;
+  feed_staged_tar(pipe, {{"glyphs", false, "not a folder"}});
+  const auto error = error_from([&] { verify_staged_tar(pipe, staged.contents, staged.sent); });
+  ASSERT_TRUE(error);
+  EXPECT_THAT(error->what(), HasSubstr("glyphs has another file type"));
 }
 
 }  // namespace

@@ -28,55 +28,64 @@ using Names = std::vector<std::string>;
 const std::string kStaging = ".hivekeeper-staging-X";
 const std::string kOld = ".hivekeeper-old-X";
 
-target::MediaSteps plan(const std::optional<Names>& incoming, target::MediaState state) {
-  return plan_media_recovery(incoming, kStaging, kOld, state);
+const std::string kIncoming = kStaging + ".incoming";
+
+// STATE: {top, staged, incoming, aside}.
+target::MediaSteps plan(target::MediaState state) {
+  return plan_media_recovery(kStaging, kOld, state);
 }
 
 TEST(PlanMediaRecovery, KilledWhileStagingRemovesTheStagingFolderOnly) {
-  const auto steps = plan(std::nullopt, {{"glyphs", "fonts"}, Names{"glyphs"}, std::nullopt});
+  const auto steps = plan({{"glyphs", "fonts"}, Names{"glyphs"}, std::nullopt, std::nullopt});
   EXPECT_THAT(steps.take_out, IsEmpty());
   EXPECT_FALSE(steps.put_old_back);
   EXPECT_THAT(steps.remove, ElementsAre(kStaging));
 }
 
 TEST(PlanMediaRecovery, KilledBeforeStagingBeganHasNothingToDo) {
-  EXPECT_TRUE(plan(std::nullopt, {{"glyphs"}, std::nullopt, std::nullopt}).empty());
+  EXPECT_TRUE(plan({{"glyphs"}, std::nullopt, std::nullopt, std::nullopt}).empty());
 }
 
 TEST(PlanMediaRecovery, KilledWhileMovingTheOldAsidePutsItBack) {
-  // "glyphs" is still at the top and still staged: it is the old one, not yet moved.
-  const auto steps =
-      plan(Names{"glyphs", "fonts"}, {{"glyphs"}, Names{"glyphs", "fonts"}, Names{"fonts"}});
+  // The staging folder still has its first name: "glyphs" at the top is old, not yet moved.
+  const auto steps = plan({{"glyphs"}, Names{"glyphs", "fonts"}, std::nullopt, Names{"fonts"}});
   EXPECT_THAT(steps.take_out, IsEmpty());
   EXPECT_TRUE(steps.put_old_back);
   EXPECT_THAT(steps.remove, ElementsAre(kStaging, kOld));
 }
 
 TEST(PlanMediaRecovery, KilledWhileMovingTheNewInTakesThemOutAndPutsTheOldBack) {
-  const auto steps = plan(Names{"glyphs", "fonts", "new"},
-                          {{"glyphs", "new"}, Names{"fonts"}, Names{"glyphs", "fonts", "old"}});
+  // Renamed: all the old content is aside, so everything at the top is new.
+  const auto steps =
+      plan({{"glyphs", "new"}, std::nullopt, Names{"fonts"}, Names{"glyphs", "fonts", "old"}});
   EXPECT_THAT(steps.take_out, ElementsAre("glyphs", "new"));
   EXPECT_TRUE(steps.put_old_back);
-  EXPECT_THAT(steps.remove, ElementsAre(kStaging, kOld));
+  EXPECT_THAT(steps.remove, ElementsAre(kIncoming, kOld));
+}
+
+TEST(PlanMediaRecovery, KilledRightAfterTheRenameTakesNothingOut) {
+  const auto steps = plan({{}, std::nullopt, Names{"glyphs", "fonts"}, Names{"glyphs", "old"}});
+  EXPECT_THAT(steps.take_out, IsEmpty());
+  EXPECT_TRUE(steps.put_old_back);
+  EXPECT_THAT(steps.remove, ElementsAre(kIncoming, kOld));
 }
 
 TEST(PlanMediaRecovery, KilledAfterEverythingMovedInFinishesTheSwap) {
-  const auto steps =
-      plan(Names{"glyphs", "fonts"}, {{"fonts", "glyphs"}, Names{}, Names{"glyphs", "old"}});
+  const auto steps = plan({{"fonts", "glyphs"}, std::nullopt, Names{}, Names{"glyphs", "old"}});
   EXPECT_THAT(steps.take_out, IsEmpty());
   EXPECT_FALSE(steps.put_old_back);
-  EXPECT_THAT(steps.remove, ElementsAre(kStaging, kOld));
+  EXPECT_THAT(steps.remove, ElementsAre(kIncoming, kOld));
 }
 
 TEST(PlanMediaRecovery, KilledWhileDeletingTheOldContentFinishesTheSwap) {
-  const auto steps = plan(Names{"glyphs"}, {{"glyphs"}, std::nullopt, Names{"half-deleted"}});
+  const auto steps = plan({{"glyphs"}, std::nullopt, std::nullopt, Names{"half-deleted"}});
   EXPECT_FALSE(steps.put_old_back);
   EXPECT_THAT(steps.remove, ElementsAre(kOld));
 }
 
 TEST(PlanMediaRecovery, AnEmptyArchiveHalfSwappedGetsTheOldContentBack) {
   // Nothing is swapped in; "fonts" at the top is old content the first loop had not moved.
-  const auto steps = plan(Names{}, {{"fonts"}, Names{}, Names{"glyphs"}});
+  const auto steps = plan({{"fonts"}, Names{}, std::nullopt, Names{"glyphs"}});
   EXPECT_THAT(steps.take_out, IsEmpty());
   EXPECT_TRUE(steps.put_old_back);
 }
@@ -97,7 +106,7 @@ class KilledDirectRestore : public ::testing::Test {
  protected:
   void SetUp() override {
     fs::create_directories(backups / "status");
-    fs::create_directories(media / kStaging / "fonts");
+    fs::create_directories(media / kIncoming / "fonts");
     fs::create_directories(media / kOld / "fonts");
     write_file(media / kOld / "fonts" / "a.ttf", "old");
     write_file(media / "glyphs", "new glyphs moved in");  // the swap's second loop had begun
@@ -120,7 +129,7 @@ class KilledDirectRestore : public ::testing::Test {
         backups / store::kJournalFileName,
         store::format_record(store::job_record(killed)) +
             store::format_record(store::media_record({"", "", media.string(), kStaging, kOld})) +
-            store::format_record(store::swap_record(kStaging, {"fonts", "glyphs"})));
+            store::format_record(store::swap_record(kStaging)));
   }
 
   TempDir dir;
@@ -132,7 +141,7 @@ TEST_F(KilledDirectRestore, TheNextJobPutsTheOldMediaBackAndMarksTheJobKilled) {
   EXPECT_TRUE(recover_killed_job(backups));
   EXPECT_EQ(read_file(media / "fonts" / "a.ttf"), "old");
   EXPECT_FALSE(fs::exists(media / "glyphs"));
-  EXPECT_FALSE(fs::exists(media / kStaging));
+  EXPECT_FALSE(fs::exists(media / kIncoming));
   EXPECT_FALSE(fs::exists(media / kOld));
   EXPECT_FALSE(fs::exists(backups / ".x_prod_db.sql.gz.partial-0011"));
   EXPECT_TRUE(fs::exists(backups / "x_prod_db_2026-11-28_031500.sql.gz"));

@@ -127,9 +127,9 @@ void prepare_volume(const TempDir& volume) {
   write(volume / ".hivekeeper-staging-x/uploads/u.jpg", "new nested");
 }
 
-void expect_old_content(const TempDir& volume) {
-  EXPECT_THAT(volume.names(),
-              ElementsAre(".hivekeeper-staging-x", "a.txt", "legal-hold.pdf", "reports", "z.txt"));
+// STAGED: the staging folder's name then (the swap renames it once all the old content is aside).
+void expect_old_content(const TempDir& volume, const std::string& staged) {
+  EXPECT_THAT(volume.names(), ElementsAre(staged, "a.txt", "legal-hold.pdf", "reports", "z.txt"));
   EXPECT_EQ(read_file(volume / "a.txt"), "old a");
   EXPECT_EQ(read_file(volume / "legal-hold.pdf"), "old, cannot be moved");
   EXPECT_EQ(read_file(volume / "reports/2026/r.csv"), "old report, not in the backup");
@@ -143,7 +143,7 @@ TEST(MediaSwapScript, AnOldEntryThatCannotBeMovedAsideLeavesTheVolumeAsItWas) {
                                          ".hivekeeper-old-x"),
                        "legal-hold.pdf"),
             12);
-  expect_old_content(volume);
+  expect_old_content(volume, ".hivekeeper-staging-x");
   // The staged tree is untouched, for the runner to remove.
   EXPECT_EQ(read_file(volume / ".hivekeeper-staging-x/a.txt"), "new a");
   EXPECT_EQ(read_file(volume / ".hivekeeper-staging-x/uploads/u.jpg"), "new nested");
@@ -156,9 +156,9 @@ TEST(MediaSwapScript, ANewEntryThatCannotBeMovedInLeavesTheVolumeAsItWas) {
                                          ".hivekeeper-old-x"),
                        "/uploads"),
             13);
-  expect_old_content(volume);
-  EXPECT_EQ(read_file(volume / ".hivekeeper-staging-x/a.txt"), "new a");
-  EXPECT_EQ(read_file(volume / ".hivekeeper-staging-x/new.png"), "new");
+  expect_old_content(volume, ".hivekeeper-staging-x.incoming");
+  EXPECT_EQ(read_file(volume / ".hivekeeper-staging-x.incoming/a.txt"), "new a");
+  EXPECT_EQ(read_file(volume / ".hivekeeper-staging-x.incoming/new.png"), "new");
 }
 
 }  // namespace

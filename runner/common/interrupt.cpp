@@ -34,9 +34,11 @@ void run_pending_cleanups() {
       if (registry.empty()) return;
       cleanups.swap(registry);
     }
-    for (auto& [id, cleanup] : cleanups) {
+    // Newest first, as scopes unwind: what a job set up last (a staging folder) goes before what
+    // it set up first (the lock, so no other job starts while the cleanups run).
+    for (auto it = cleanups.rbegin(); it != cleanups.rend(); ++it) {
       try {
-        cleanup();
+        it->second();
       } catch (...) {
         // Best effort: the process is going down either way.
       }

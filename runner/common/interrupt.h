@@ -37,7 +37,7 @@ class IrreversibleStep {
   std::unique_lock<std::mutex> lock_;
 };
 
-// Runs every registered cleanup now, in the order they were registered: what the signal thread
+// Runs every registered cleanup now, the newest first (as scopes unwind): what the signal thread
 // does. Public for tests; a cleanup run this way does not run again at its scope's end.
 void run_pending_cleanups();
 

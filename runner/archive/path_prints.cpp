@@ -11,10 +11,9 @@ namespace hivekeeper::archive {
 namespace {
 
 constexpr std::uint32_t kKindBits = 7U;
-// The table grows by half when it would be fuller than this: linear probing stays short, and a
-// growth holds the old and the new table at once for 2.5 times the old one's size at most.
+// A shard grows by half when it would be fuller than this: linear probing stays short.
 constexpr std::size_t kMaxLoadPercent = 80;
-constexpr std::size_t kFirstSlots = 1024;
+constexpr std::size_t kFirstSlots = 32;
 
 __extension__ typedef unsigned __int128 Wide;  // GCC's and Clang's: the high half of a product
 
@@ -81,39 +80,52 @@ PathPrint PathTable::Slot::print() const {
   return {(static_cast<std::uint64_t>(high) << 32) | low, check_and_kind & ~kKindBits};
 }
 
-std::size_t PathTable::position(const PathPrint& print) const {
-  // Maps the hash onto [0, size) without a modulo (Lemire's multiply-shift).
-  return static_cast<std::size_t>((static_cast<Wide>(print.hash) * slots_.size()) >> 64);
+PathTable::Shard& PathTable::shard_of(std::array<Shard, kShards>& shards, const PathPrint& print) {
+  return shards[print.hash >> (64 - kShardBits)];
 }
 
-std::size_t PathTable::slot_of(const PathPrint& print) const {
-  std::size_t at = position(print);
+std::size_t PathTable::slot_of(const Shard& shard, const PathPrint& print) {
+  // The bits below the shard's place the slot, mapped onto [0, size) without a modulo (Lemire's
+  // multiply-shift); linear probing from there.
+  const std::uint64_t below = print.hash << kShardBits;
+  std::size_t at = static_cast<std::size_t>((static_cast<Wide>(below) * shard.slots.size()) >> 64);
   for (;;) {
-    const Slot& slot = slots_[at];
+    const Slot& slot = shard.slots[at];
     if (slot.kind() == PathKind::absent || slot.print() == print) return at;
-    if (++at == slots_.size()) at = 0;
+    if (++at == shard.slots.size()) at = 0;
   }
 }
 
 PathKind PathTable::find(const PathPrint& print) const {
-  if (slots_.empty()) return PathKind::absent;
-  return slots_[slot_of(print)].kind();
+  const Shard& shard = shards_[print.hash >> (64 - kShardBits)];
+  if (shard.slots.empty()) return PathKind::absent;
+  return shard.slots[slot_of(shard, print)].kind();
 }
 
 void PathTable::put(const PathPrint& print, PathKind kind) {
-  if ((size_ + 1) * 100 > slots_.size() * kMaxLoadPercent) grow();
-  Slot& slot = slots_[slot_of(print)];
-  if (slot.kind() == PathKind::absent) ++size_;
+  Shard& shard = shard_of(shards_, print);
+  if ((shard.size + 1) * 100 > shard.slots.size() * kMaxLoadPercent) grow(shard);
+  Slot& slot = shard.slots[slot_of(shard, print)];
+  if (slot.kind() == PathKind::absent) {
+    ++shard.size;
+    ++size_;
+  }
   slot.low = static_cast<std::uint32_t>(print.hash);
   slot.high = static_cast<std::uint32_t>(print.hash >> 32);
   slot.check_and_kind = print.check | static_cast<std::uint32_t>(kind);
 }
 
-void PathTable::grow() {
-  std::vector<Slot> old(std::max(kFirstSlots, slots_.size() + slots_.size() / 2));
-  old.swap(slots_);
+std::size_t PathTable::bytes() const {
+  std::size_t total = 0;
+  for (const Shard& shard : shards_) total += shard.slots.size() * sizeof(Slot);
+  return total;
+}
+
+void PathTable::grow(Shard& shard) {
+  std::vector<Slot> old(std::max(kFirstSlots, shard.slots.size() + shard.slots.size() / 2));
+  old.swap(shard.slots);
   for (const Slot& slot : old)
-    if (slot.kind() != PathKind::absent) slots_[slot_of(slot.print())] = slot;
+    if (slot.kind() != PathKind::absent) shard.slots[slot_of(shard, slot.print())] = slot;
 }
 
 void TreeDigest::add(const std::array<unsigned char, 32>& entry_digest) {

@@ -58,31 +58,40 @@ class KeyedHasher {
   evp_md_ctx_st* work_;
 };
 
-// Fingerprint -> kind. Fingerprints are never removed; a kind can change.
+// Fingerprint -> kind. Fingerprints are never removed; a kind can change. The table is split in
+// kShards by the fingerprint's top bits, each growing on its own, so a growth holds two copies
+// of one shard only, never of the whole table.
 class PathTable {
  public:
   PathKind find(const PathPrint& print) const;
   void put(const PathPrint& print, PathKind kind);
   std::size_t size() const { return size_; }
-  std::size_t bytes() const { return slots_.size() * sizeof(Slot); }
+  std::size_t bytes() const;
   // Calls VISIT(print, kind) for every path in the table.
   template <typename Visit>
   void for_each(Visit visit) const {
-    for (const Slot& slot : slots_)
-      if (slot.kind() != PathKind::absent) visit(slot.print(), slot.kind());
+    for (const Shard& shard : shards_)
+      for (const Slot& slot : shard.slots)
+        if (slot.kind() != PathKind::absent) visit(slot.print(), slot.kind());
   }
 
  private:
+  static constexpr int kShardBits = 6;
+  static constexpr std::size_t kShards = std::size_t{1} << kShardBits;
   struct Slot {
     std::uint32_t low = 0, high = 0, check_and_kind = 0;
     PathKind kind() const { return static_cast<PathKind>(check_and_kind & 7U); }
     PathPrint print() const;
   };
-  std::size_t position(const PathPrint& print) const;
-  std::size_t slot_of(const PathPrint& print) const;  // its slot, or the empty one it would take
-  void grow();
+  struct Shard {
+    std::vector<Slot> slots;
+    std::size_t size = 0;
+  };
+  static Shard& shard_of(std::array<Shard, kShards>& shards, const PathPrint& print);
+  static std::size_t slot_of(const Shard& shard, const PathPrint& print);  // or its empty slot
+  static void grow(Shard& shard);
 
-  std::vector<Slot> slots_;
+  std::array<Shard, kShards> shards_;
   std::size_t size_ = 0;
 };
 

@@ -96,6 +96,7 @@ seed_media() {
     for i in $(seq 1 40); do printf "<svg><path d=\"M%d 0 L 10 10\"/></svg>\n" "$i" > /m/glyphs/g$i.svg; done
     echo secret-ish > /m/uploads/private.txt; chmod 600 /m/uploads/private.txt
     ln -s ../glyphs/g1.svg /m/uploads/link.svg
+    ln /m/glyphs/g2.svg /m/uploads/same-inode-as-g2.svg  # a hard link: one file, two names
     touch -h -d "2025-12-17 03:15:00" /m/glyphs/g1.svg /m/uploads/empty.txt /m/uploads/link.svg'
 }
 

@@ -119,10 +119,21 @@ store::JournalJob journal_job(const manifest::Manifest& manifest,
           start};
 }
 
+void record_failure(status::StatusReporter& status, const std::string& reason,
+                    const std::string& message, const std::string& hint) {
+  status.update([&](status::JobStatus& job) {
+    status::mark_failed(job, reason, redact_secrets(message), now());
+    if (!hint.empty()) job.hint = redact_secrets(hint);
+  });
+}
+
 // Everything between Pending and the outcome: wait for the directory, finish what a killed job
-// left there, open the target, run.
+// left there, open the target, run, and write the outcome. The outcome is written while the
+// journal and the lock are still held: a job killed after its journal went but before a Failed
+// status was written would leave a status that says Running, with nothing left to correct it.
 void run_under_lock(const manifest::Manifest& manifest, const std::string& start,
-                    status::StatusReporter& status, JournalSlot& slot) {
+                    std::chrono::steady_clock::time_point started, status::StatusReporter& status,
+                    JournalSlot& slot) {
   store::LocalDirectoryStore store(manifest.directory(), manifest.group_readable());
   const auto lock = store.lock(job_description(manifest, start), [&](const std::string& other) {
     const std::string message = std::format("waiting for {} to finish: one job at a time uses {}",
@@ -141,11 +152,29 @@ void run_under_lock(const manifest::Manifest& manifest, const std::string& start
                    manifest.directory(), journal_job(manifest, request, start, status.path(), run))
              : std::make_shared<store::JournalWriter>();
   const JournalRegistration registered(slot, journal);
-  const auto target = target::open_target(request);
-  if (manifest.is_restore())
-    run_restore(manifest, *target, store, status, *journal);
-  else
-    run_backup(manifest, *target, store, status);
+  try {
+    const auto target = target::open_target(request);
+    if (manifest.is_restore())
+      run_restore(manifest, *target, store, status, *journal);
+    else
+      run_backup(manifest, *target, store, status);
+    wait_if_interrupted();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    status.update([&](status::JobStatus& job) {
+      status::mark_succeeded(job, manifest.is_restore() ? "RestoreSucceeded" : "BackupSucceeded",
+                             std::format("completed in {:.1f} s", seconds), now());
+    });
+  } catch (const Error& error) {
+    wait_if_interrupted();  // the failure may be the interrupt's doing; its report comes from there
+    record_failure(status, error.reason(), error.what(), error.hint());
+    throw;
+  } catch (const std::exception& error) {
+    wait_if_interrupted();
+    // A bug or a library failure we did not anticipate: still a failed job, never a crash.
+    record_failure(status, "InternalError", error.what(), "");
+    throw;
+  }
 }
 
 // Peak memory is part of the promise (bounded whatever the data size), so it is reported.
@@ -183,29 +212,19 @@ void run_job(const manifest::Manifest& manifest, const RunOptions& options) {
   const std::string start = now();
   status->update([&](status::JobStatus& job) { status::mark_pending(job, start); });
   const auto started = std::chrono::steady_clock::now();
+  // A failure before the job ran (the lock, the recovery of a killed job) is written here; one
+  // while it ran was written under the lock.
+  const auto failed = [&] { return status->snapshot().phase == status::Phase::Failed; };
   try {
-    run_under_lock(manifest, start, *status, *journal);
-    wait_if_interrupted();
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    status->update([&](status::JobStatus& job) {
-      status::mark_succeeded(job, manifest.is_restore() ? "RestoreSucceeded" : "BackupSucceeded",
-                             std::format("completed in {:.1f} s", seconds), now());
-    });
+    run_under_lock(manifest, start, started, *status, *journal);
   } catch (const Error& error) {
-    wait_if_interrupted();  // the failure may be the interrupt's doing; its report comes from there
-    status->update([&](status::JobStatus& job) {
-      status::mark_failed(job, error.reason(), redact_secrets(error.what()), now());
-      job.hint = redact_secrets(error.hint());
-    });
+    wait_if_interrupted();
+    if (!failed()) record_failure(*status, error.reason(), error.what(), error.hint());
     finish(manifest, options, *status);
     throw;
   } catch (const std::exception& error) {
     wait_if_interrupted();
-    // A bug or a library failure we did not anticipate: still a failed job, never a crash.
-    status->update([&](status::JobStatus& job) {
-      status::mark_failed(job, "InternalError", redact_secrets(error.what()), now());
-    });
+    if (!failed()) record_failure(*status, "InternalError", error.what(), "");
     finish(manifest, options, *status);
     throw;
   }

@@ -237,9 +237,10 @@ std::optional<UnsafeEntry> MediaTree::finish(const std::string& root) const {
     return UnsafeEntry{"", "is the root of the archive but not a folder"};
   for (const auto& path : symlink_paths_) {
     if (!root.empty() && !path.starts_with(root + "/")) continue;
+    // A named string: components() returns views into it.
+    const std::string below_root = root.empty() ? path : path.substr(root.size() + 1);
     std::vector<std::string> at;
-    for (const auto part : components(root.empty() ? path : path.substr(root.size() + 1)))
-      at.emplace_back(part);
+    for (const auto part : components(below_root)) at.emplace_back(part);
     at.pop_back();  // the link itself
     int links_left = kMaxLinksFollowed;
     const std::string& target = symlinks_.at(path);

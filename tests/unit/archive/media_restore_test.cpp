@@ -126,6 +126,21 @@ struct StagedEntry {
   std::string content;
 };
 
+// Writes ENTRIES to WRITER, each path under PREFIX.
+void write_entries(struct archive* writer, const std::vector<StagedEntry>& entries,
+                   const std::string& prefix) {
+  for (const auto& staged : entries) {
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, (prefix + staged.path).c_str());
+    archive_entry_set_filetype(entry, staged.directory ? AE_IFDIR : AE_IFREG);
+    archive_entry_set_perm(entry, staged.directory ? 0755 : 0644);
+    archive_entry_set_size(entry, static_cast<la_int64_t>(staged.content.size()));
+    archive_write_header(writer, entry);
+    archive_write_data(writer, staged.content.data(), staged.content.size());
+    archive_entry_free(entry);
+  }
+}
+
 void feed_staged_tar(BytePipe& pipe, const std::vector<StagedEntry>& entries) {
   std::string tar;
   ArchiveWriter writer(archive_write_new());
@@ -137,16 +152,7 @@ void feed_staged_tar(BytePipe& pipe, const std::vector<StagedEntry>& entries) {
         return static_cast<la_ssize_t>(size);
       },
       nullptr);
-  for (const auto& staged : entries) {
-    archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, ("stage/" + staged.path).c_str());
-    archive_entry_set_filetype(entry, staged.directory ? AE_IFDIR : AE_IFREG);
-    archive_entry_set_perm(entry, staged.directory ? 0755 : 0644);
-    archive_entry_set_size(entry, static_cast<la_int64_t>(staged.content.size()));
-    archive_write_header(writer.get(), entry);
-    archive_write_data(writer.get(), staged.content.data(), staged.content.size());
-    archive_entry_free(entry);
-  }
+  write_entries(writer.get(), entries, "stage/");
   archive_write_close(writer.get());
   pipe.push(tar);
   pipe.close();
@@ -168,16 +174,7 @@ Staged staged_archive(const std::vector<StagedEntry>& entries) {
     archive_write_set_format_pax_restricted(writer.get());
     archive_write_add_filter_gzip(writer.get());
     archive_write_open_filename(writer.get(), tgz.c_str());
-    for (const auto& staged : entries) {
-      archive_entry* entry = archive_entry_new();
-      archive_entry_set_pathname(entry, staged.path.c_str());
-      archive_entry_set_filetype(entry, staged.directory ? AE_IFDIR : AE_IFREG);
-      archive_entry_set_perm(entry, staged.directory ? 0755 : 0644);
-      archive_entry_set_size(entry, static_cast<la_int64_t>(staged.content.size()));
-      archive_write_header(writer.get(), entry);
-      archive_write_data(writer.get(), staged.content.data(), staged.content.size());
-      archive_entry_free(entry);
-    }
+    write_entries(writer.get(), entries, "");
     archive_write_close(writer.get());
   }
   Staged result{inspect_media_archive(tgz, false), {}};

@@ -45,16 +45,10 @@ seed_backup() {
   LAST_BYTES=$(fsize "$S/seed/db.sql.gz")
 }
 hk_backup() {
-  local rc=0 status=$S/hk/status/backup-prod.json
   find "$S/hk" -maxdepth 1 -type f -delete
-  rm -f "$status"
-  dc run --rm -T backup-job backup prod >"$S/logs/hk-backup-$1.log" 2>&1 || rc=$?
-  if ((rc != 0)) || [[ $(jq -r .status.phase "$status" 2>/dev/null) != Succeeded ]]; then
-    echo "$BENCH_NAME: hivekeeper backup prod failed (exit $rc):" >&2; cat "$S/logs/hk-backup-$1.log" >&2; exit 1
-  fi
-  LAST_BYTES=$(jq '[.status.artifacts[] | select(.kind == "database") | .bytes] | add' "$status")
-  LAST_RSS=$(jq .status.peakMemoryBytes "$status")
-  HK_DUMP=$(basename "$(jq -r '.status.artifacts[] | select(.kind == "database") | .path' "$status")")
+  hk_job "$1" backup prod
+  LAST_BYTES=$(jq '[.status.artifacts[] | select(.kind == "database") | .bytes] | add' "$HK_STATUS")
+  HK_DUMP=$(basename "$(jq -r '.status.artifacts[] | select(.kind == "database") | .path' "$HK_STATUS")")
 }
 log "measuring backups: $BENCH_RUNS run(s) of each, interleaved"
 LOADAVG_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -83,20 +77,13 @@ seed_restore() {
   check_value "the seed's restore"
 }
 hk_restore() {
-  local rc=0 status=$S/hk/status/restore-prod.json
-  rm -f "$status"
-  dc run --rm -T restore-job restore prod "$HK_DUMP" --reset --no-safety-backup >"$S/logs/hk-restore-$1.log" 2>&1 || rc=$?
-  if ((rc != 0)) || [[ $(jq -r .status.phase "$status" 2>/dev/null) != Succeeded ]]; then
-    echo "$BENCH_NAME: hivekeeper restore failed (exit $rc):" >&2; cat "$S/logs/hk-restore-$1.log" >&2; exit 1
-  fi
+  hk_job "$1" restore prod "$HK_DUMP" --reset --no-safety-backup
   LAST_BYTES=$(fsize "$S/hk/$HK_DUMP")
-  LAST_RSS=$(jq .status.peakMemoryBytes "$status")
   check_value "hivekeeper's restore"
 }
-prepare_seed() { fresh_database; }
 log "measuring restores of $HK_DUMP: $BENCH_RUNS run(s) of each, interleaved"
 for ((i = 1; i <= BENCH_RUNS; i++)); do
-  measure seed_restore "$i" seed_restore prepare_seed
+  measure seed_restore "$i" seed_restore fresh_database
   measure hk_restore "$i" hk_restore damage
 done
 LOADAVG_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)

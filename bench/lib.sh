@@ -367,6 +367,24 @@ measure() {
   return 0
 }
 
+# hk_job TAG COMMAND ENV ARGS...: one `docker compose run --rm COMMAND-job COMMAND ENV ARGS...`,
+# its log in $S/logs/hk-TAG.log; exits the bench, showing the log, unless it succeeded. Sets
+# HK_STATUS (its status file), LAST_HK_LOG and LAST_RSS (the runner's peak memory).
+hk_job() {
+  local tag=$1 command=$2 env=$3 rc=0
+  shift
+  HK_STATUS=$S/hk/status/$command-$env.json
+  LAST_HK_LOG=$S/logs/hk-$tag.log
+  rm -f "$HK_STATUS"
+  dc run --rm -T "$command-job" "$@" >"$LAST_HK_LOG" 2>&1 || rc=$?
+  if ((rc != 0)) || [[ $(jq -r .status.phase "$HK_STATUS" 2>/dev/null) != Succeeded ]]; then
+    echo "$BENCH_NAME: hivekeeper $* failed (exit $rc):" >&2
+    cat "$LAST_HK_LOG" >&2
+    exit 1
+  fi
+  LAST_RSS=$(jq .status.peakMemoryBytes "$HK_STATUS")
+}
+
 # report helpers
 machine_line() { # the date and the machine, for a report's first bullet
   echo "$(date -u +%Y-%m-%dT%H:%M:%SZ); host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $( . /etc/os-release; echo "$PRETTY_NAME"); Docker engine $(docker version --format '{{.Server.Version}}'), $(docker compose version --short 2>/dev/null | sed 's/^/Compose /'); runner: $RUNNER_VERSION ($(docker image inspect --format '{{.Id}}' "${HIVEKEEPER_IMAGE:-hivekeeper:latest}" | cut -c8-19))"

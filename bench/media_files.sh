@@ -64,29 +64,7 @@ psql_app <"$REPO/deploy/compose/demo/seed.sql" >"$S/logs/seed-sql.log" 2>&1 || {
 # 2. the media volume
 log "generating the media volume"
 t0=$(now)
-dc exec -T web perl - /app/media "$BENCH_FILES" "$TOP_FILES" <<'PERL'
-use strict;
-use warnings;
-my ($root, $n, $top) = @ARGV;
-my @dirs;
-for my $y (2001 .. 2026) { for my $m (1 .. 12) { push @dirs, sprintf('uploads/%04d/%02d', $y, $m) } }
-for my $d ('uploads', map({ sprintf('uploads/%04d', $_) } 2001 .. 2026), @dirs) {
-  mkdir("$root/$d") or die "mkdir $d: $!";
-  chown(33, 33, "$root/$d") or die "chown $d: $!";
-}
-for my $i (0 .. $n - 1) {
-  my $path = sprintf('%s/%s/%d.txt', $root, $dirs[$i % @dirs], $i);
-  open(my $out, '>', $path) or die "$path: $!";
-  print {$out} "upload $i\n";
-  close($out) or die "$path: $!";
-  chown(33, 33, $path) or die "chown $path: $!";
-}
-for my $k (1 .. $top) {
-  open(my $out, '>', "$root/note-$k.txt") or die "note-$k.txt: $!";
-  print {$out} "note $k at the top\n";
-  close($out) or die "note-$k.txt: $!";
-}
-PERL
+dc exec -T web perl - /app/media "$BENCH_FILES" "$TOP_FILES" <"$REPO/tests/integration/fill_uploads.pl"
 MEDIA_GEN_S=$(elapsed "$t0" "$(now)")
 # The volume's listing, hashed: path, type, mode, owner, and size and mtime (whole seconds) of
 # everything but folders (whose size and mtime follow from what was added and removed in them).
@@ -130,37 +108,21 @@ seed_backup() {
   LAST_BYTES=$(fsize "$SEED_TGZ")
 }
 hk_backup() {
-  local rc=0 status=$S/hk/status/backup-prod.json
   find "$S/hk" -maxdepth 1 -type f -delete
-  rm -f "$status"
-  dc run --rm -T backup-job backup prod --media >"$S/logs/hk-$1.log" 2>&1 || rc=$?
-  if ((rc != 0)) || [[ $(jq -r .status.phase "$status" 2>/dev/null) != Succeeded ]]; then
-    echo "$BENCH_NAME: hivekeeper backup prod --media failed (exit $rc):" >&2
-    cat "$S/logs/hk-$1.log" >&2
-    exit 1
-  fi
-  HK_DUMP=$(basename "$(jq -r '.status.artifacts[] | select(.kind == "database") | .path' "$status")")
-  HK_TGZ=$(basename "$(jq -r '.status.artifacts[] | select(.kind == "media") | .path' "$status")")
+  hk_job "$1" backup prod --media
+  HK_DUMP=$(basename "$(jq -r '.status.artifacts[] | select(.kind == "database") | .path' "$HK_STATUS")")
+  HK_TGZ=$(basename "$(jq -r '.status.artifacts[] | select(.kind == "media") | .path' "$HK_STATUS")")
   LAST_BYTES=$(fsize "$S/hk/$HK_TGZ")
-  LAST_RSS=$(jq .status.peakMemoryBytes "$status")
-  LAST_BACKUP_LOG=$S/logs/hk-$1.log
+  LAST_BACKUP_LOG=$LAST_HK_LOG
 }
 seed_restore() {
   dc exec -T web tar xzf - -C /app <"$SEED_TGZ"
   LAST_BYTES=$(fsize "$SEED_TGZ")
 }
 hk_restore() {
-  local rc=0 status=$S/hk/status/restore-prod.json
-  rm -f "$status"
-  dc run --rm -T restore-job restore prod "$HK_DUMP" --media "$HK_TGZ" --no-safety-backup >"$S/logs/hk-$1.log" 2>&1 || rc=$?
-  if ((rc != 0)) || [[ $(jq -r .status.phase "$status" 2>/dev/null) != Succeeded ]]; then
-    echo "$BENCH_NAME: hivekeeper restore prod $HK_DUMP --media $HK_TGZ failed (exit $rc):" >&2
-    cat "$S/logs/hk-$1.log" >&2
-    exit 1
-  fi
+  hk_job "$1" restore prod "$HK_DUMP" --media "$HK_TGZ" --no-safety-backup
   LAST_BYTES=$(fsize "$S/hk/$HK_TGZ")
-  LAST_RSS=$(jq .status.peakMemoryBytes "$status")
-  LAST_RESTORE_LOG=$S/logs/hk-$1.log
+  LAST_RESTORE_LOG=$LAST_HK_LOG
 }
 
 log "measuring backups: $BENCH_RUNS run(s) of each, interleaved"

@@ -34,27 +34,8 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 # One container fills the volume: 26 years x 12 months of upload folders, file n in folder
 # n mod 312, then the top-level files.
 started=$(now)
-docker run --rm -v "$MEDIA_VOLUME:/m" "$WEB_IMAGE" perl -e '
-  use strict; use warnings;
-  my ($root, $n, $top) = @ARGV;
-  my @dirs;
-  for my $y (2001 .. 2026) { for my $m (1 .. 12) { push @dirs, sprintf("uploads/%04d/%02d", $y, $m) } }
-  for my $d ("uploads", map({ sprintf("uploads/%04d", $_) } 2001 .. 2026), @dirs) {
-    mkdir("$root/$d") or die "mkdir $d: $!";
-    chown(33, 33, "$root/$d") or die "chown $d: $!";
-  }
-  for my $i (0 .. $n - 1) {
-    my $path = sprintf("%s/%s/%d.txt", $root, $dirs[$i % @dirs], $i);
-    open(my $out, ">", $path) or die "$path: $!";
-    print {$out} "upload $i\n";
-    close($out) or die "$path: $!";
-    chown(33, 33, $path) or die "chown $path: $!";
-  }
-  for my $k (1 .. $top) {
-    open(my $out, ">", "$root/note-$k.txt") or die "note-$k.txt: $!";
-    print {$out} "note $k at the top\n";
-    close($out) or die "note-$k.txt: $!";
-  }' /m "$files" "$top_files" || fail "cannot fill the media volume"
+docker run --rm -i -v "$MEDIA_VOLUME:/m" "$WEB_IMAGE" perl - /m "$files" "$top_files" \
+  <"$HK_ROOT/tests/integration/fill_uploads.pl" || fail "cannot fill the media volume"
 fill_seconds=$(seconds_since "$started")
 
 # The volume's fingerprint, written to FILE: one line per entry (path, type, mode, owner; size

@@ -137,7 +137,6 @@ MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bo
     }
   }
   contents.file = reader.digest();
-  contents.entries = contents.tree.entries();
   if (const auto unsafe = contents.tree.finish(""))
     throw unsafe_entry(path, unsafe->path.empty() ? "./" : unsafe->path, unsafe->problem);
   // ... and as it will land: media/x -> ../etc stays inside media/, but not once media/ is gone.
@@ -153,12 +152,12 @@ MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bo
 
 namespace {
 
-// Whether the second read's entry at HELD (normalized, as the archive holds it) is one the
-// check saw there: a path of the same kind, a symlink with the same target, a hard link to a
-// file.
-bool is_checked(const MediaArchiveContents& contents, KeyedHasher& hasher, const std::string& held,
-                const MediaEntry& now) {
-  const PathKind kind = contents.tree.kind_of(hasher.print(held));
+// Whether the second read's entry at HELD (normalized, as the archive holds it; its print
+// PRINT) is one the check saw there: a path of the same kind, a symlink with the same target, a
+// hard link to a file (its target's print LINKED).
+bool is_checked(const MediaArchiveContents& contents, const std::string& held,
+                const PathPrint& print, const MediaEntry& now, const PathPrint& linked) {
+  const PathKind kind = contents.tree.kind_of(print);
   switch (now.type) {
     case EntryType::directory:
       return kind == PathKind::folder;
@@ -169,7 +168,7 @@ bool is_checked(const MediaArchiveContents& contents, KeyedHasher& hasher, const
       return kind == PathKind::symlink && target != nullptr && *target == now.link;
     }
     case EntryType::hardlink: {
-      const PathKind target = contents.tree.kind_of(hasher.print(now.link));
+      const PathKind target = contents.tree.kind_of(linked);
       return kind == PathKind::hardlink &&
              (target == PathKind::linked_file || target == PathKind::hardlink);
     }
@@ -239,9 +238,9 @@ TreeDigest write_staging_tar(const std::filesystem::path& path,
     const char* name = name_of(entry);
     if (name == nullptr) throw tar_error("an entry of " + path.string() + " has no name", handle);
     const std::string raw = name;  // a copy: the entry is renamed below
-    if (++index > contents.entries)
-      throw archive_changed(
-          path, "it has more than the " + std::to_string(contents.entries) + " entries checked");
+    if (++index > contents.tree.entries())
+      throw archive_changed(path, "it has more than the " +
+                                      std::to_string(contents.tree.entries()) + " entries checked");
     if (const std::string problem = own_problem(entry, raw.c_str()); !problem.empty())
       throw archive_changed(path, "entry \"" + raw + "\" now " + problem);
     const std::string held = normalize_entry_path(raw);
@@ -252,14 +251,15 @@ TreeDigest write_staging_tar(const std::filesystem::path& path,
         throw archive_changed(path, "its root entry is no longer a folder");
       continue;
     }
-    if (!is_checked(contents, hasher, held, now))
+    const PathPrint print = hasher.print(held);
+    const PathPrint linked = now.type == EntryType::hardlink ? hasher.print(now.link) : PathPrint{};
+    if (!is_checked(contents, held, print, now, linked))
       throw archive_changed(path, "entry \"" + raw + "\" is not the one checked");
 
-    const PathPrint print = hasher.print(held);
     archive_entry_set_pathname_utf8(entry, (staging_dir + "/" + relative).c_str());
     if (now.type == EntryType::hardlink) {
       archive_entry_set_hardlink_utf8(entry, (staging_dir + "/" + strip(now.link, top)).c_str());
-      if (!staged.hardlink(print, hasher.print(now.link)))
+      if (!staged.hardlink(print, linked))
         throw archive_changed(path, "hard link \"" + raw + "\" now comes before its file");
     }
     if (archive_write_header(writer.get(), entry) < ARCHIVE_WARN)
@@ -269,9 +269,9 @@ TreeDigest write_staging_tar(const std::filesystem::path& path,
     staged.file(print, contents.tree.kind_of(print),
                 copy_content(handle, writer.get(), buffer, path, relative));
   }
-  if (index != contents.entries)
+  if (index != contents.tree.entries())
     throw archive_changed(path, "it ends after " + std::to_string(index) + " of " +
-                                    std::to_string(contents.entries) + " entries");
+                                    std::to_string(contents.tree.entries()) + " entries");
   // Trailing bytes after the last entry, too: the file must be the one checked, byte for byte.
   const FileDigest now = reader.digest();
   if (now.sha256 != contents.file.sha256 || now.bytes != contents.file.bytes)

@@ -29,7 +29,6 @@ namespace hivekeeper::archive {
 struct MediaArchiveContents {
   MediaTree tree;                   // every path as the archive holds it, checked
   std::string stripped_top_folder;  // "" when paths were already relative to the volume root
-  std::uint64_t entries = 0;
   std::uint64_t content_bytes = 0;
   FileDigest file;
 };

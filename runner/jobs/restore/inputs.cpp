@@ -85,7 +85,7 @@ RestoreInputs check_inputs(const RestorePlan& plan, status::StatusReporter& stat
     // Hivekeeper's archives (those with metadata) never have a top folder to strip.
     inputs.media = archive::inspect_media_archive(plan.media->file, !inputs.media_metadata);
     check_sha256(plan.media->file, inputs.media_metadata, inputs.media->file.sha256);
-    spdlog::info("media archive checked: {} entries, {}{}", inputs.media->entries,
+    spdlog::info("media archive checked: {} entries, {}{}", inputs.media->tree.entries(),
                  human_bytes(inputs.media->content_bytes),
                  inputs.media->stripped_top_folder.empty()
                      ? ""

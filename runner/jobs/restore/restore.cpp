@@ -138,11 +138,11 @@ void swap_media(target::MediaReplacement& staging, const archive::MediaArchiveCo
         error.hint());
   }
   const auto& [kind, where] = *target.facts().media_location;
-  spdlog::info("media {} {} replaced: {} entries, {}", kind, where, media.entries,
+  spdlog::info("media {} {} replaced: {} entries, {}", kind, where, media.tree.entries(),
                human_bytes(media.content_bytes));
   status.update([&](status::JobStatus& job) {
     job.details["media"] = {{kind, where},
-                            {"entries", media.entries},
+                            {"entries", media.tree.entries()},
                             {"contentBytes", media.content_bytes},
                             {"strippedTopFolder", media.stripped_top_folder}};
   });

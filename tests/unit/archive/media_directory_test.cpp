@@ -128,7 +128,7 @@ TEST(MediaDirectory, ArchivesEveryEntryButTheRunnersOwnFolders) {
                                         listed["generated/report.pdf"]}),
               ::testing::UnorderedElementsAre("f", ::testing::StartsWith("h generated/report")));
   EXPECT_EQ(contents.content_bytes, 70000u + 3 + 3);
-  EXPECT_EQ(contents.entries, listed.size());
+  EXPECT_EQ(contents.tree.entries(), listed.size());
 }
 
 TEST(MediaDirectory, RestoreReplacesTheContentExactly) {

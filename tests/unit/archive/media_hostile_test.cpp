@@ -281,7 +281,7 @@ TEST(InspectMediaArchive, ASeedLinkInsideAfterTheStripIsKept) {
                                    {'h', "media/copy.svg", "media/glyphs/ok.svg"}});
   const auto contents = inspect_media_archive(scratch / "seed.tgz", true);
   EXPECT_EQ(contents.stripped_top_folder, "media");
-  EXPECT_EQ(contents.entries, 5u);
+  EXPECT_EQ(contents.tree.entries(), 5u);
   ASSERT_TRUE(contents.tree.symlink_target("media/latest"));
   EXPECT_EQ(*contents.tree.symlink_target("media/latest"), "glyphs/ok.svg");
   KeyedHasher hasher(contents.tree.key());

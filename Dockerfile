@@ -32,6 +32,7 @@ FROM debian:trixie AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libcpp-httplib0.18 libpqxx-7.10 libspdlog1.15 libyaml-cpp0.8 libarchive13t64 libdeflate0 liblz4-1 libssl3t64 postgresql-client-17 \
+      tzdata \
  && apt-get clean && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/hivekeeper /usr/local/bin/hivekeeper
 WORKDIR /work

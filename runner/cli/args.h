@@ -6,12 +6,14 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/log.h"
 
 namespace hivekeeper::cli {
 
 struct Invocation {
-  std::string command;                // run, backup, restore, recover, validate, version, help
+  std::string command;  // run, backup, restore, recover, list, verify, prune, validate, ...
   std::vector<std::string> operands;  // backup, recover: the environment; restore: it and FILE
   bool help = false;
   std::string manifest_path;    // -f
@@ -29,6 +31,12 @@ struct Invocation {
   bool no_safety_backup = false;
   bool terminate_connections = false;
   std::vector<std::string> quiesce;
+  // list, verify, prune
+  std::string output_format;                            // -o: "" (a table), wide, json, yaml
+  std::string max_age;                                  // list --max-age
+  bool dry_run = false;                                 // prune, drill
+  bool no_media = false;                                // drill --no-media
+  nlohmann::json retention = nlohmann::json::object();  // prune's --keep-* flags, as spec.retention
 };
 
 Invocation parse_arguments(const std::vector<std::string>& arguments);

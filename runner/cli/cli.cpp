@@ -4,8 +4,10 @@
 #include <iostream>
 
 #include "cli/args.h"
+#include "cli/maintenance.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "jobs/preview.h"
 #include "jobs/recover.h"
 #include "jobs/run.h"
 #include "manifest/manifest.h"
@@ -34,9 +36,27 @@ json restore_document(const Invocation& invocation) {
           {"spec", spec}};
 }
 
+json drill_document(const Invocation& invocation) {
+  const std::string& environment = invocation.operands.at(0);
+  json source = json::object();
+  if (invocation.operands.size() > 1) source["set"] = invocation.operands[1];
+  if (!invocation.output_directory.empty()) source["directory"] = invocation.output_directory;
+  if (!invocation.prefix.empty()) source["prefix"] = invocation.prefix;
+  json spec = {{"environment", environment}, {"source", source}};
+  if (!invocation.project.empty()) spec["target"]["project"] = invocation.project;
+  if (invocation.no_media) spec["media"] = false;
+  if (invocation.dry_run) spec["dryRun"] = true;
+  return {{"apiVersion", manifest::kApiVersion},
+          {"kind", "DrillJob"},
+          {"metadata", {{"name", "drill-" + environment}}},
+          {"spec", spec}};
+}
+
 manifest::Manifest manifest_for(const Invocation& invocation) {
   if (invocation.command == "restore")
     return manifest::parse_manifest(restore_document(invocation).dump(), "the command line");
+  if (invocation.command == "drill")
+    return manifest::parse_manifest(drill_document(invocation).dump(), "the command line");
   if (invocation.command != "backup") return manifest::load_manifest(invocation.manifest_path);
   const std::string& environment = invocation.operands.at(0);
   json spec = {{"environment", environment}, {"media", {{"enabled", invocation.media}}}};
@@ -86,13 +106,26 @@ int run(int argc, char** argv) {
       return kExitOk;
     }
     if (invocation.command == "recover") return recover(invocation);
-    const manifest::Manifest manifest = manifest_for(invocation);
+    if (invocation.command == "list") return list_command(invocation);
+    if (invocation.command == "verify") return verify_command(invocation);
+    if (invocation.command == "prune") return prune_command(invocation);
+    manifest::Manifest manifest = manifest_for(invocation);
+    if (invocation.dry_run && manifest.is_drill()) manifest.drill.dry_run = true;
+    if (invocation.dry_run && (manifest.kind == "BackupJob" || manifest.is_restore())) {
+      if (manifest.is_restore())
+        jobs::preview_restore(manifest, invocation.command == "run");
+      else
+        jobs::preview_backup(manifest);
+      return kExitOk;
+    }
     if (invocation.command == "validate") {
       std::cout << invocation.manifest_path << ": valid " << manifest.kind << " " << manifest.name
                 << std::endl;
       return kExitOk;
     }
-    jobs::run_job(manifest, {invocation.status_file, invocation.termination_log});
+    // A manifest applied again (GitOps re-creates its Job) restores once; `restore` always runs.
+    jobs::run_job(manifest, {invocation.status_file, invocation.termination_log,
+                             /*once=*/invocation.command == "run"});
     return kExitOk;
   } catch (const Error& error) {
     std::cerr << "hivekeeper: " << redact_secrets(error.describe()) << std::endl;

@@ -197,6 +197,30 @@ std::vector<Volume> Client::list_volumes(const Filters& filters) const {
   return parse_volume_list(get_json("/volumes?filters=" + encode_filters(filters)));
 }
 
+std::optional<Volume> Client::inspect_volume(const std::string& name) const {
+  const auto client = open_client(socket_path_, false);
+  const std::string path = "/volumes/" + percent_encode(name);
+  const auto result = client->Get(versioned(path));
+  if (result && result->status == 404) return std::nullopt;
+  check_result("GET", path, socket_path_, result);
+  const json volume = json::parse(result->body);
+  return parse_volume_list(json{{"Volumes", json::array({volume})}}).front();
+}
+
+Volume Client::create_volume(const std::string& name, const Labels& labels) const {
+  const json created =
+      post_json("/volumes/create", {{"Name", name}, {"Driver", "local"}, {"Labels", labels}});
+  return parse_volume_list(json{{"Volumes", json::array({created})}}).front();
+}
+
+void Client::remove_volume(const std::string& name) const {
+  const auto client = open_client(socket_path_, false);
+  const std::string path = "/volumes/" + percent_encode(name);
+  const auto result = client->Delete(versioned(path));
+  if (result && result->status == 404) return;
+  check_result("DELETE", path, socket_path_, result);
+}
+
 std::string Client::create_container(const std::string& name, const json& config) const {
   return post_json("/containers/create?name=" + percent_encode(name), config)
       .at("Id")

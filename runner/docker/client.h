@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,12 @@ class Client {
   // Throws (reason ContainerNotFound) when no container has that name or ID.
   Container inspect_container(const std::string& name_or_id) const;
   std::vector<Volume> list_volumes(const Filters& filters) const;
+  // The volume NAME; nullopt when there is none.
+  std::optional<Volume> inspect_volume(const std::string& name) const;
+  // Creates a local volume NAME with LABELS. The engine answers an existing name with that
+  // volume, unchanged: callers tell theirs by the labels.
+  Volume create_volume(const std::string& name, const Labels& labels) const;
+  void remove_volume(const std::string& name) const;  // one that is already gone is no error
 
   // Creates a container that is never started; returns its ID.
   std::string create_container(const std::string& name, const nlohmann::json& config) const;

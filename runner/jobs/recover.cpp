@@ -80,10 +80,15 @@ void mark_killed(const fs::path& path, const std::string& message) {
 void recover_target(const store::JournalContents& journal, std::vector<std::string>& done) {
   const store::JournalJob& job = *journal.job;
   const bool media = journal.media.has_value();
-  if (job.docker || media || !journal.stopped_containers.empty()) {
+  if (job.docker || media || !journal.stopped_containers.empty() || journal.scratch) {
     const auto recovery = target::open_recovery(job.docker);
     for (const auto& helper : recovery->remove_helpers(job.run))
       done.push_back("removed helper container " + helper);
+    if (const auto& left = journal.scratch)
+      for (auto& action :
+           recovery->remove_scratch({left->database, left->container, left->user, left->connect_to,
+                                     left->volume, left->directory}))
+        done.push_back(std::move(action));
     if (media) {
       const store::JournalMedia& place = *journal.media;
       const target::MediaSteps steps =
@@ -168,6 +173,18 @@ bool recover_killed_job(const fs::path& directory) {
   std::vector<std::string> done;
   try {
     if (journal.job) recover_target(journal, done);
+    if (!journal.pruning.empty()) {
+      // The set's metadata went first, so what is left must not linger looking seed-made.
+      for (const auto& name : journal.pruning) {
+        std::error_code error;
+        fs::remove(directory / name, error);
+        if (error)
+          throw job_failed("BackupNotRemoved",
+                           "cannot delete " + (directory / name).string() +
+                               ", a file of a set being pruned: " + error.message());
+      }
+      done.push_back("finished pruning " + joined(journal.pruning));
+    }
     const auto partials = remove_partial_files(directory);
     if (!partials.empty()) done.push_back("removed the partial files " + joined(partials));
   } catch (const Error& error) {

@@ -3,7 +3,9 @@
 // it had begun. The next job to hold the backup directory's lock, or `hivekeeper recover`, reads
 // it and, in this order:
 //   1. removes the killed run's helper containers (by their hivekeeper.io/run label), so nothing
-//      of the killed job still writes to the media;
+//      of the killed job still writes to the media; then what a killed drill created: its scratch
+//      database (Docker mode; in direct mode it is named for a person to drop) and its scratch
+//      volume or folder;
 //   2. puts the media right: staging and old-content folders go; if the swap was half done, the
 //      entries already moved in go and the old ones come back (as a failed swap does); if it had
 //      moved everything in, only the old content is deleted;

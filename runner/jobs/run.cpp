@@ -11,14 +11,17 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
+#include "archive/atomic_file.h"
 #include "common/error.h"
 #include "common/interrupt.h"
 #include "common/log.h"
 #include "common/text.h"
 #include "jobs/backup/backup.h"
+#include "jobs/drill/drill.h"
 #include "jobs/recover.h"
 #include "jobs/restore/restore.h"
 #include "status/lifecycle.h"
@@ -26,6 +29,7 @@
 #include "store/journal.h"
 #include "store/local_store.h"
 #include "store/naming.h"
+#include "store/restore_records.h"
 #include "target/target.h"
 
 namespace hivekeeper::jobs {
@@ -61,8 +65,7 @@ std::string host_name() {
 
 // Who holds the backup directory, for the message of a job that waits for it.
 std::string job_description(const manifest::Manifest& manifest, const std::string& start) {
-  const manifest::Environment environment =
-      manifest.is_restore() ? manifest.restore.environment : manifest.backup.environment;
+  const manifest::Environment environment = manifest.environment();
   const std::string host = host_name();
   return std::format("{} {} ({}, started {}{}{})", manifest.kind, manifest.name,
                      manifest::to_string(environment), start, host.empty() ? "" : " on ", host);
@@ -127,13 +130,63 @@ void record_failure(status::StatusReporter& status, const std::string& reason,
   });
 }
 
+// GitOps-safe restores (store/restore_records.h): a RestoreJob manifest applied again unchanged
+// ends here, Succeeded, having touched nothing else: no target opened (the database may even be
+// down), no journal, no safety backup. Runs with the lock held, so a second sync that waited for
+// the first one's lock sees its record.
+bool already_restored(const manifest::Manifest& manifest, status::StatusReporter& status) {
+  const auto record = store::read_restore_record(manifest.directory(), manifest.name);
+  const store::RepeatDecision decision =
+      store::decide_repeat(record, store::restore_key(manifest.document));
+  if (!decision.already_restored) {
+    if (record) spdlog::info("restoring again: {}", decision.why);
+    return false;
+  }
+  const std::string message = std::format(
+      "{} (record {}); change the spec or the annotation {} to run it again", decision.why,
+      store::restore_record_path(manifest.directory(), manifest.name).string(),
+      store::kRestoreIdAnnotation);
+  spdlog::info("{}", message);
+  status.update([&](status::JobStatus& job) {
+    nlohmann::json earlier = store::render_restore_record(*record);
+    earlier.erase("apiVersion");
+    earlier.erase("kind");
+    job.details["alreadyRestored"] = earlier;
+    status::mark_succeeded(job, "AlreadyRestored", message, now());
+  });
+  return true;
+}
+
+// The record is written once the restore has completed and before the Succeeded status, with
+// the lock held. In this order a SIGKILL errs toward restoring again, never toward skipping a
+// restore that did not complete: killed before the record (after the COMMIT, say), the next apply
+// finds none and restores the same files again, which leaves what this one would have; killed
+// after it, the restore was whole, and the next apply says so. A failed restore (an exception
+// before this point) writes none. Every Succeeded status of a run-once restore has its record.
+void record_restore(const manifest::Manifest& manifest, const RestoreOutcome& outcome,
+                    const std::filesystem::path& status_file) {
+  const store::RestoreRecord record{store::restore_key(manifest.document),
+                                    now(),
+                                    outcome.database,
+                                    outcome.media,
+                                    outcome.safety_database,
+                                    outcome.safety_media,
+                                    status_file.string()};
+  store::write_restore_record(
+      manifest.directory(), record,
+      manifest.group_readable() ? archive::kGroupReadableModes : archive::kPrivateModes);
+  spdlog::info("restore recorded in {}: this manifest applied again unchanged will not run again",
+               store::restore_record_path(manifest.directory(), manifest.name).string());
+}
+
 // Everything between Pending and the outcome: wait for the directory, finish what a killed job
 // left there, open the target, run, and write the outcome. The outcome is written while the
 // journal and the lock are still held: a job killed after its journal went but before a Failed
 // status was written would leave a status that says Running, with nothing left to correct it.
+// ONCE: a restore already recorded as done is not run again (RunOptions::once).
 void run_under_lock(const manifest::Manifest& manifest, const std::string& start,
                     std::chrono::steady_clock::time_point started, status::StatusReporter& status,
-                    JournalSlot& slot) {
+                    JournalSlot& slot, bool once) {
   store::LocalDirectoryStore store(manifest.directory(), manifest.group_readable());
   const auto lock = store.lock(job_description(manifest, start), [&](const std::string& other) {
     const std::string message = std::format("waiting for {} to finish: one job at a time uses {}",
@@ -143,6 +196,8 @@ void run_under_lock(const manifest::Manifest& manifest, const std::string& start
   });
   const bool locked = lock_is_held(*lock);
   if (locked) recover_killed_job(manifest.directory());
+  once = once && manifest.is_restore();
+  if (once && already_restored(manifest, status)) return;
   status.update([&](status::JobStatus& job) { status::mark_running(job, now()); });
   const std::string run = random_token();
   target::TargetRequest request = target::target_request(manifest);
@@ -154,15 +209,22 @@ void run_under_lock(const manifest::Manifest& manifest, const std::string& start
   const JournalRegistration registered(slot, journal);
   try {
     const auto target = target::open_target(request);
-    if (manifest.is_restore())
-      run_restore(manifest, *target, store, status, *journal);
+    std::optional<RestoreOutcome> restored;
+    if (manifest.is_drill())
+      run_drill(manifest, *target, store, status, *journal);
+    else if (manifest.is_restore())
+      restored = run_restore(manifest, *target, store, status, *journal);
     else
-      run_backup(manifest, *target, store, status);
+      run_backup(manifest, *target, store, status, *journal);
     wait_if_interrupted();
+    if (once && restored) record_restore(manifest, *restored, status.path());
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     status.update([&](status::JobStatus& job) {
-      status::mark_succeeded(job, manifest.is_restore() ? "RestoreSucceeded" : "BackupSucceeded",
+      status::mark_succeeded(job,
+                             manifest.is_drill()     ? "DrillPassed"
+                             : manifest.is_restore() ? "RestoreSucceeded"
+                                                     : "BackupSucceeded",
                              std::format("completed in {:.1f} s", seconds), now());
     });
   } catch (const Error& error) {
@@ -193,6 +255,8 @@ void finish(const manifest::Manifest& manifest, const RunOptions& options,
 }  // namespace
 
 void run_job(const manifest::Manifest& manifest, const RunOptions& options) {
+  // A dry run takes no lock and writes no status: it only reads and tells.
+  if (manifest.is_drill() && manifest.drill.dry_run) return preview_drill(manifest);
   auto status = std::make_shared<status::StatusReporter>(status_path_for(options, manifest),
                                                          manifest.document);
   auto journal = std::make_shared<JournalSlot>();
@@ -216,7 +280,7 @@ void run_job(const manifest::Manifest& manifest, const RunOptions& options) {
   // while it ran was written under the lock.
   const auto failed = [&] { return status->snapshot().phase == status::Phase::Failed; };
   try {
-    run_under_lock(manifest, start, started, *status, *journal);
+    run_under_lock(manifest, start, started, *status, *journal, options.once);
   } catch (const Error& error) {
     wait_if_interrupted();
     if (!failed()) record_failure(*status, error.reason(), error.what(), error.hint());

@@ -14,6 +14,11 @@ namespace hivekeeper::jobs {
 struct RunOptions {
   std::filesystem::path status_file;  // "" = <directory>/status/<name>.json
   std::string termination_log;        // "" = none; else Kubernetes' terminationMessagePath
+  // A RestoreJob recorded as done (same metadata.name, spec and annotation
+  // hivekeeper.io/restore-id; store/restore_records.h) is not run again: it ends Succeeded with
+  // reason AlreadyRestored. Set for manifests applied with `run -f` (GitOps re-creates their Job
+  // on every sync), never for the `restore` command, which a person types meaning it.
+  bool once = false;
 };
 
 void run_job(const manifest::Manifest& manifest, const RunOptions& options);

@@ -24,10 +24,16 @@ const json& restore_job_schema() {
   return schema;
 }
 
+const json& drill_job_schema() {
+  static const json schema = json::parse(embedded::drill_job_schema);
+  return schema;
+}
+
 // Kinds this runner executes, with their schemas.
 const json* schema_for_kind(const std::string& kind) {
   if (kind == "BackupJob") return &backup_job_schema();
   if (kind == "RestoreJob") return &restore_job_schema();
+  if (kind == "DrillJob") return &drill_job_schema();
   return nullptr;
 }
 
@@ -84,6 +90,7 @@ BackupSpec backup_spec_from(const json& spec) {
   backup.output.directory = string_at(output, "directory", backup.output.directory);
   backup.output.prefix = string_at(output, "prefix");
   backup.output.group_readable = output.value("groupReadable", false);
+  if (spec.contains("retention")) backup.retention = retention_from(spec["retention"]);
   return backup;
 }
 
@@ -109,6 +116,21 @@ RestoreSpec restore_spec_from(const json& spec) {
   restore.quiesce.stop_timeout_seconds =
       quiesce.value("stopTimeoutSeconds", restore.quiesce.stop_timeout_seconds);
   return restore;
+}
+
+DrillSpec drill_spec_from(const json& spec) {
+  DrillSpec drill;
+  drill.environment = *parse_environment(spec["environment"].get<std::string>());
+  drill.target = target_spec_from(object_at(spec, "target"));
+  drill.database = database_spec_from(object_at(spec, "database"));
+  const json& source = object_at(spec, "source");
+  drill.directory = string_at(source, "directory", drill.directory);
+  drill.prefix = string_at(source, "prefix");
+  drill.set = string_at(source, "set", drill.set);
+  drill.group_readable = source.value("groupReadable", false);
+  if (spec.contains("media")) drill.media = spec["media"].get<bool>();
+  drill.dry_run = spec.value("dryRun", false);
+  return drill;
 }
 
 // Rules the schema cannot say, about where the job connects: Docker discovery or direct mode,
@@ -172,7 +194,7 @@ Manifest parse_manifest(std::string_view text, const std::string& source_name) {
     throw invalid_input(
         "InvalidManifest",
         source_name + ": kind " + (kind.empty() ? "is missing" : "\"" + kind + "\" is not known"),
-        "this runner executes kind: BackupJob or RestoreJob with apiVersion: " +
+        "this runner executes kind: BackupJob, RestoreJob or DrillJob with apiVersion: " +
             std::string(kApiVersion));
   }
 
@@ -210,9 +232,16 @@ Manifest parse_manifest(std::string_view text, const std::string& source_name) {
       errors.push_back(
           "spec.source.media: direct mode (spec.target.postgres) has no volume to restore media "
           "into; set spec.media.path to the mounted media directory");
+  } else if (manifest.is_drill()) {
+    manifest.drill = drill_spec_from(document["spec"]);
+    add_target_errors(manifest.drill.target, "", "", errors);
   } else {
     manifest.backup = backup_spec_from(document["spec"]);
     errors = semantic_errors(manifest.backup);
+    if (document["spec"].contains("retention")) {
+      const auto retention = retention_errors(document["spec"]["retention"], "spec.retention");
+      errors.insert(errors.end(), retention.begin(), retention.end());
+    }
   }
   if (!errors.empty())
     throw invalid_input("InvalidManifest", source_name + " is not a valid " + kind + ":", "",

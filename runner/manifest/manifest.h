@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "manifest/retention.h"
+
 namespace hivekeeper::manifest {
 
 inline constexpr std::string_view kApiVersion = "hivekeeper.io/v1";
@@ -70,6 +72,7 @@ struct BackupSpec {
   DumpSpec dump;
   MediaSpec media;
   OutputSpec output;
+  std::optional<RetentionPolicy> retention;  // prune after each successful backup
 };
 
 struct SourceSpec {
@@ -99,20 +102,43 @@ struct RestoreSpec {
   QuiesceSpec quiesce;
 };
 
+// A restore drill (DrillJob): one backup set restored into a scratch database on the same server
+// and its media unpacked into a scratch place, checked, timed, and dropped again.
+struct DrillSpec {
+  Environment environment = Environment::dev;
+  TargetSpec target;
+  DatabaseSpec database;
+  std::string directory = "backups/django";
+  std::string prefix;           // "" = the Compose project name
+  std::string set = "latest";   // latest, a set's name, its timestamp, or one of its files
+  bool group_readable = false;  // the status and verification record's modes
+  std::optional<bool> media;    // nullopt: when the set has a media archive
+  bool dry_run = false;         // check and tell, change nothing
+};
+
 struct Manifest {
-  std::string kind;  // "BackupJob" or "RestoreJob"
+  std::string kind;  // "BackupJob", "RestoreJob" or "DrillJob"
   std::string name;
   nlohmann::json document;  // as written, echoed into the status
   BackupSpec backup;        // kind BackupJob
   RestoreSpec restore;      // kind RestoreJob
+  DrillSpec drill;          // kind DrillJob
 
   bool is_restore() const { return kind == "RestoreJob"; }
+  bool is_drill() const { return kind == "DrillJob"; }
   // Where the job's files and its status/ folder live.
   const std::string& directory() const {
-    return is_restore() ? restore.source.directory : backup.output.directory;
+    return is_drill()     ? drill.directory
+           : is_restore() ? restore.source.directory
+                          : backup.output.directory;
   }
   bool group_readable() const {
-    return is_restore() ? restore.source.group_readable : backup.output.group_readable;
+    return is_drill()     ? drill.group_readable
+           : is_restore() ? restore.source.group_readable
+                          : backup.output.group_readable;
+  }
+  Environment environment() const {
+    return is_drill() ? drill.environment : is_restore() ? restore.environment : backup.environment;
   }
 };
 

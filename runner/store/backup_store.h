@@ -6,6 +6,7 @@
 // directory (store/local_store.h) is the first implementation.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -40,6 +41,16 @@ class BackupStore {
 
   // A small object (a set's metadata) whole; nullopt when there is none.
   virtual std::optional<std::string> read_small(const std::string& name) const = 0;
+
+  // The size of NAME in bytes; nullopt when it does not exist.
+  virtual std::optional<std::uint64_t> size_of(const std::string& name) const = 0;
+
+  // A small document (a verification record) under NAME, which may name a folder: replaced
+  // whole, never seen half-written.
+  virtual void put_record(const std::string& name, std::string_view content) = 0;
+
+  // Deletes NAME for good; one that is already gone is not an error.
+  virtual void remove(const std::string& name) = 0;
 
   // A new artifact, invisible until committed through commit_set().
   virtual std::unique_ptr<archive::ArtifactSink> create(const std::string& name) = 0;

@@ -11,6 +11,7 @@
 
 #include "archive/atomic_file.h"
 #include "common/error.h"
+#include "store/naming.h"
 
 namespace hivekeeper::store {
 namespace {
@@ -22,6 +23,16 @@ std::vector<std::string> strings_of(const json& record, const char* key) {
   for (const auto& value : record.value(key, json::array()))
     if (value.is_string()) values.push_back(value.get<std::string>());
   return values;
+}
+
+// A set's file, or its verification record: nothing else of the directory, nothing outside it.
+bool is_prunable_name(const std::string& name) {
+  if (parse_backup_file_name(name)) return true;
+  const std::string folder = "verified/";
+  const std::string rest =
+      name.substr(0, folder.size()) == folder ? name.substr(folder.size()) : "";
+  return !rest.empty() && rest.find('/') == std::string::npos && rest.ends_with(".json") &&
+         parse_backup_file_name(rest);
 }
 
 // Applies one record; false when it is none we know.
@@ -47,6 +58,14 @@ bool apply_record(const json& record, JournalContents& contents) {
                                   record.value("old", "")};
   } else if (kind == "swap") {
     contents.swap_began = true;
+  } else if (kind == "prune") {
+    contents.pruning.clear();
+    for (auto& name : strings_of(record, "files"))
+      if (is_prunable_name(name)) contents.pruning.push_back(std::move(name));
+  } else if (kind == "scratch") {
+    contents.scratch = JournalScratch{record.value("database", ""), record.value("container", ""),
+                                      record.value("user", ""),     record.value("connectTo", ""),
+                                      record.value("volume", ""),   record.value("directory", "")};
   } else {
     return false;
   }
@@ -86,6 +105,20 @@ json media_record(const JournalMedia& media) {
 
 json swap_record(const std::string& staging) {
   return {{"record", "swap"}, {"staging", staging}};
+}
+
+json prune_record(const std::vector<std::string>& files) {
+  return {{"record", "prune"}, {"files", files}};
+}
+
+json scratch_record(const JournalScratch& scratch) {
+  json record = {{"record", "scratch"}, {"database", scratch.database}};
+  for (const auto& [key, value] :
+       {std::pair{"container", &scratch.container}, std::pair{"user", &scratch.user},
+        std::pair{"connectTo", &scratch.connect_to}, std::pair{"volume", &scratch.volume},
+        std::pair{"directory", &scratch.directory}})
+    if (!value->empty()) record[key] = *value;
+  return record;
 }
 
 std::string format_record(const json& record) {

@@ -13,6 +13,11 @@
 //   {"record":"media","volume":"beelab_media","image":"sha256:...",               before staging
 //    "staging":".hivekeeper-staging-X","old":".hivekeeper-old-X"}   (direct mode: "directory")
 //   {"record":"swap","staging":".hivekeeper-staging-X"}                          before the swap
+//   {"record":"scratch","database":"hk_drill_...","container":"beelab-db-1",      before a drill
+//    "user":"app","connectTo":"app","volume":"hk-drill-..."}   creates its scratch database and
+//    (direct mode: "directory" instead of "volume", no "container")              media place
+//   {"record":"prune","files":["app_prod_2026-...json","app_prod_db_...sql.gz",...]}  before a
+//    prune deletes a set's files (metadata first); a later prune record replaces it
 // Helper containers carry the labels hivekeeper.io/run=<run> and hivekeeper.io/job=<name>.
 #pragma once
 
@@ -50,6 +55,18 @@ struct JournalMedia {
   std::string old;
 };
 
+// What a drill is about to create (jobs/drill/): its scratch database, reached through CONTAINER
+// as USER connected to CONNECT_TO (Docker mode; "" in direct mode), and its scratch volume or
+// folder.
+struct JournalScratch {
+  std::string database;
+  std::string container;
+  std::string user;
+  std::string connect_to;
+  std::string volume;
+  std::string directory;
+};
+
 // Everything a journal says, merged from its records.
 struct JournalContents {
   std::optional<JournalJob> job;
@@ -57,6 +74,10 @@ struct JournalContents {
   std::vector<std::string> stopped_containers;
   std::optional<JournalMedia> media;
   bool swap_began = false;
+  std::optional<JournalScratch> scratch;
+  // The files of the set a prune was deleting: only backup file names and verified/ records of
+  // the directory itself, whatever the journal says (a damaged journal must not delete others).
+  std::vector<std::string> pruning;
   std::size_t ignored_lines = 0;  // torn (the job died mid-write) or of an unknown kind
 };
 
@@ -65,6 +86,8 @@ nlohmann::json services_record(const std::string& project,
                                const std::vector<std::string>& containers);
 nlohmann::json media_record(const JournalMedia& media);
 nlohmann::json swap_record(const std::string& staging);
+nlohmann::json scratch_record(const JournalScratch& scratch);
+nlohmann::json prune_record(const std::vector<std::string>& files);
 
 // One record as its line, newline included.
 std::string format_record(const nlohmann::json& record);

@@ -37,6 +37,32 @@ std::optional<std::string> LocalDirectoryStore::read_small(const std::string& na
   return content.str();
 }
 
+std::optional<std::uint64_t> LocalDirectoryStore::size_of(const std::string& name) const {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(directory_ / name, error);
+  if (error) return std::nullopt;
+  return size;
+}
+
+void LocalDirectoryStore::put_record(const std::string& name, std::string_view content) {
+  const std::filesystem::path path = directory_ / name;
+  if (const std::error_code error =
+          archive::create_directories(path.parent_path(), modes_.directory))
+    throw job_failed("OutputDirectoryUnusable",
+                     "cannot create " + path.parent_path().string() + ": " + error.message(),
+                     "check that the backup directory is writable");
+  archive::write_file_atomically(path, content, modes_.file);
+}
+
+void LocalDirectoryStore::remove(const std::string& name) {
+  std::error_code error;
+  std::filesystem::remove(directory_ / name, error);
+  if (error && error != std::errc::no_such_file_or_directory)
+    throw job_failed("BackupNotRemoved",
+                     "cannot delete " + (directory_ / name).string() + ": " + error.message(),
+                     "check that the backup directory is writable by the runner's user");
+}
+
 void LocalDirectoryStore::create_directory() const {
   if (const std::error_code error = archive::create_directories(directory_, modes_.directory))
     throw job_failed(

@@ -21,6 +21,9 @@ class LocalDirectoryStore final : public BackupStore {
     return directory_ / name;
   }
   std::optional<std::string> read_small(const std::string& name) const override;
+  std::optional<std::uint64_t> size_of(const std::string& name) const override;
+  void put_record(const std::string& name, std::string_view content) override;
+  void remove(const std::string& name) override;
   // Creates the directory first, if it is missing.
   std::unique_ptr<archive::ArtifactSink> create(const std::string& name) override;
   std::string commit_set(const std::vector<archive::ArtifactSink*>& artifacts,

@@ -1,5 +1,8 @@
 #include "target/direct_target.h"
 
+#include <sys/statvfs.h>
+
+#include <cerrno>
 #include <cstdlib>
 #include <optional>
 
@@ -75,6 +78,43 @@ std::vector<std::string> DirectTarget::prepare_restore(const manifest::QuiesceSp
 std::unique_ptr<MediaReplacement> DirectTarget::replace_media(
     const std::string& unique_suffix) const {
   return std::make_unique<DirectoryStaging>(media_path_, unique_suffix);
+}
+
+std::unique_ptr<ScratchDatabase> DirectTarget::create_scratch_database(
+    const std::string& name) const {
+  // psql beside the runner reaches it through a pgpass file of its own: libpq matches a pgpass
+  // line by database name too. The same application name, so SIGTERM ends these sessions too.
+  postgres::ConnectionSettings scratch = settings_;
+  scratch.database = name;
+  auto pgpass = std::make_shared<postgres::PgpassFile>(scratch, password_);
+  auto commands = commands_beside_runner(
+      postgres::client_environment(scratch, pgpass->path(), application_name_),
+      facts_.database_location.second);
+  return std::make_unique<ScratchDatabase>(commands_, facts_.database, name, std::move(commands),
+                                           std::move(pgpass));
+}
+
+std::unique_ptr<ScratchMedia> DirectTarget::create_scratch_media(const Location& place) const {
+  return std::make_unique<ScratchFolder>(place.second);
+}
+
+ScratchPreview DirectTarget::preview_scratch(const Location& place) const {
+  ScratchPreview preview;
+  const std::filesystem::path folder = place.second;
+  std::error_code missing;
+  preview.place_taken = std::filesystem::exists(std::filesystem::symlink_status(folder, missing));
+  preview.database_free_where =
+      "not measurable: the server's disk is out of the runner's reach in direct mode";
+  const std::filesystem::path parent = folder.parent_path().empty() ? "." : folder.parent_path();
+  struct statvfs space{};
+  if (::statvfs(parent.c_str(), &space) == 0) {
+    preview.media_free_bytes = static_cast<std::uint64_t>(space.f_bavail) * space.f_frsize;
+    preview.media_free_where = "the backup directory " + parent.string();
+  } else {
+    preview.media_free_where =
+        errno_text("not measured: cannot read the free space of " + parent.string(), errno);
+  }
+  return preview;
 }
 
 }  // namespace hivekeeper::target

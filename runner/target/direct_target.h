@@ -29,6 +29,9 @@ class DirectTarget final : public Target {
   std::vector<std::string> prepare_restore(const manifest::QuiesceSpec& quiesce,
                                            const BeforeStopping& before_stopping) override;
   std::unique_ptr<MediaReplacement> replace_media(const std::string& unique_suffix) const override;
+  std::unique_ptr<ScratchDatabase> create_scratch_database(const std::string& name) const override;
+  std::unique_ptr<ScratchMedia> create_scratch_media(const Location& place) const override;
+  ScratchPreview preview_scratch(const Location& place) const override;
 
  private:
   postgres::ConnectionSettings settings_;

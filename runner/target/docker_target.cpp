@@ -149,4 +149,38 @@ std::unique_ptr<MediaReplacement> DockerTarget::replace_media(
                                         found_.media_volume, unique_suffix, helper_labels_);
 }
 
+std::unique_ptr<ScratchDatabase> DockerTarget::create_scratch_database(
+    const std::string& name) const {
+  // The same psql in the same container reaches it: only --dbname differs.
+  return std::make_unique<ScratchDatabase>(commands_, facts_.database, name, commands_);
+}
+
+std::unique_ptr<ScratchMedia> DockerTarget::create_scratch_media(const Location& place) const {
+  return std::make_unique<ScratchVolume>(docker_, facts_.helper_image, place.second,
+                                         helper_labels_);
+}
+
+ScratchPreview DockerTarget::preview_scratch(const Location& place) const {
+  ScratchPreview preview;
+  preview.place_taken = docker_.inspect_volume(place.second).has_value();
+  // The scratch database lands in the server's data directory: df there, in the container.
+  const docker::Container& container = found_.database_container;
+  std::string output;
+  std::string errors;
+  const int exit_code = docker_.exec(
+      container.id, {{"sh", "-c", "df -Pk \"${PGDATA:-/var/lib/postgresql/data}\""}, {}, {}},
+      [&](std::string_view bytes) { append_capped(output, bytes); },
+      [&](std::string_view bytes) { append_capped(errors, bytes); });
+  preview.database_free_bytes =
+      exit_code == 0 ? archive::available_bytes_from_df(output) : std::nullopt;
+  preview.database_free_where = preview.database_free_bytes
+                                    ? "the data directory of container " + container.name
+                                    : "not measured: df in container " + container.name +
+                                          " exited " + std::to_string(exit_code) + " " + errors;
+  preview.media_free_where =
+      "not measured: only a helper container sees the engine's volume storage, and a dry run "
+      "starts none";
+  return preview;
+}
+
 }  // namespace hivekeeper::target

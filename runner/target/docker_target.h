@@ -38,6 +38,9 @@ class DockerTarget final : public Target {
   std::vector<std::string> prepare_restore(const manifest::QuiesceSpec& quiesce,
                                            const BeforeStopping& before_stopping) override;
   std::unique_ptr<MediaReplacement> replace_media(const std::string& unique_suffix) const override;
+  std::unique_ptr<ScratchDatabase> create_scratch_database(const std::string& name) const override;
+  std::unique_ptr<ScratchMedia> create_scratch_media(const Location& place) const override;
+  ScratchPreview preview_scratch(const Location& place) const override;
 
  private:
   void wait_until_ready(std::chrono::seconds timeout);

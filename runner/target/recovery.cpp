@@ -7,6 +7,9 @@
 #include "common/interrupt.h"
 #include "common/text.h"
 #include "docker/client.h"
+#include "postgres/queries.h"
+#include "postgres/scratch_sql.h"
+#include "target/database_commands.h"
 #include "target/target.h"
 
 namespace hivekeeper::target {
@@ -79,6 +82,23 @@ class DockerRecovery final : public Recovery {
     return started;
   }
 
+  std::vector<std::string> remove_scratch(const ScratchLeft& left) override {
+    std::vector<std::string> done;
+    if (!left.database.empty() && !left.container.empty()) {
+      const docker::Container container = docker_.inspect_container(left.container);
+      const postgres::DatabaseCommands commands = commands_in_container(docker_, container);
+      const postgres::DatabaseIdentity connect_to{left.connect_to, left.user};
+      postgres::drop_database(commands, connect_to, left.database,
+                              postgres::server_version_num(commands, connect_to));
+      done.push_back("dropped the scratch database " + left.database);
+    }
+    if (!left.volume.empty() && docker_.inspect_volume(left.volume)) {
+      docker_.remove_volume(left.volume);
+      done.push_back("removed the scratch volume " + left.volume);
+    }
+    return done;
+  }
+
   MediaSteps recover_media(const MediaPlace& place, const std::string& staging,
                            const std::string& old, const std::string& run,
                            const std::function<MediaSteps(const MediaState&)>& decide) override {
@@ -145,6 +165,29 @@ class DirectoryRecovery final : public Recovery {
  public:
   std::vector<std::string> remove_helpers(const std::string&) override { return {}; }
   std::vector<std::string> start_stopped(const std::vector<std::string>&) override { return {}; }
+
+  std::vector<std::string> remove_scratch(const ScratchLeft& left) override {
+    std::vector<std::string> done;
+    std::error_code error;
+    if (!left.directory.empty() && fs::exists(fs::symlink_status(left.directory, error))) {
+      fs::remove_all(left.directory, error);
+      if (error)
+        throw job_failed("RecoveryFailed",
+                         "cannot remove the scratch folder " + left.directory.string() +
+                             " a killed drill left: " + error.message(),
+                         "`hivekeeper recover` tries again");
+      done.push_back("removed the scratch folder " + left.directory.string());
+    }
+    if (!left.database.empty()) {
+      spdlog::warn(
+          "a killed drill left the scratch database {} on its server; drop it by hand: "
+          "DROP DATABASE {} WITH (FORCE)",
+          left.database, left.database);
+      done.push_back("left the scratch database " + left.database +
+                     " (direct mode: the recovery has no password; drop it by hand)");
+    }
+    return done;
+  }
 
   MediaSteps recover_media(const MediaPlace& place, const std::string& staging,
                            const std::string& old, const std::string& /*run*/,

@@ -40,6 +40,17 @@ struct MediaSteps {
   bool empty() const { return take_out.empty() && !put_old_back && remove.empty(); }
 };
 
+// What a killed drill created (jobs/drill/): its scratch database, reached in Docker mode through
+// CONTAINER as USER connected to CONNECT_TO, and its scratch VOLUME or DIRECTORY.
+struct ScratchLeft {
+  std::string database;
+  std::string container;
+  std::string user;
+  std::string connect_to;
+  std::string volume;
+  std::filesystem::path directory;
+};
+
 // The POSIX sh step that carries STEPS out in the volume mounted at MOUNT (OLD: the old-content
 // folder). Every name is single-quoted: they come from the volume.
 std::string media_steps_script(const std::string& mount, const std::string& old,
@@ -53,6 +64,9 @@ class Recovery {
   // Starts those of CONTAINERS that exist and are not running; their names.
   virtual std::vector<std::string> start_stopped(const std::vector<std::string>& containers) = 0;
   // Looks at the media in PLACE, asks DECIDE what to do, and does it. RUN labels a helper.
+  // Removes what a killed drill left, after its helpers; what was done, one line each. In direct
+  // mode the scratch database is out of reach (the recovery has no password): a line says so.
+  virtual std::vector<std::string> remove_scratch(const ScratchLeft& left) = 0;
   virtual MediaSteps recover_media(const MediaPlace& place, const std::string& staging,
                                    const std::string& old, const std::string& run,
                                    const std::function<MediaSteps(const MediaState&)>& decide) = 0;

@@ -7,7 +7,12 @@ namespace hivekeeper::target {
 
 TargetRequest target_request(const manifest::Manifest& manifest) {
   TargetRequest request;
-  if (manifest.is_restore()) {
+  if (manifest.is_drill()) {
+    // The drill never reads or writes the live media: it stages into a place of its own, so the
+    // live volume need not even exist.
+    request.target = manifest.drill.target;
+    request.database = manifest.drill.database;
+  } else if (manifest.is_restore()) {
     const manifest::RestoreSpec& spec = manifest.restore;
     request.target = spec.target;
     request.database = spec.database;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -23,6 +24,7 @@
 #include "manifest/manifest.h"
 #include "postgres/commands.h"
 #include "target/media_replacement.h"
+#include "target/scratch.h"
 
 namespace hivekeeper::target {
 
@@ -56,6 +58,15 @@ struct TargetRequest {
 };
 TargetRequest target_request(const manifest::Manifest& manifest);
 
+// A drill's --dry-run: what can be learnt, changing nothing, about where its scratch data would go.
+struct ScratchPreview {
+  bool place_taken = false;                          // the scratch volume or folder exists already
+  std::optional<std::uint64_t> database_free_bytes;  // nullopt: not measurable from the runner
+  std::string database_free_where;                   // what was measured, or why it was not
+  std::optional<std::uint64_t> media_free_bytes;
+  std::string media_free_where;
+};
+
 class Target {
  public:
   virtual ~Target() = default;
@@ -83,6 +94,15 @@ class Target {
   // Restore: a staging place for the media, beside their current content.
   virtual std::unique_ptr<MediaReplacement> replace_media(
       const std::string& unique_suffix) const = 0;
+
+  // Drill: the database NAME, created on this server and reached as the job's own database is;
+  // dropped when the object goes (target/scratch.h).
+  virtual std::unique_ptr<ScratchDatabase> create_scratch_database(
+      const std::string& name) const = 0;
+  // Drill: an empty place for the media, PLACE as the drill's plan names it: ("volume", NAME) in
+  // Docker mode, ("directory", PATH) in direct mode; removed when the object goes.
+  virtual std::unique_ptr<ScratchMedia> create_scratch_media(const Location& place) const = 0;
+  virtual ScratchPreview preview_scratch(const Location& place) const = 0;
 };
 
 // Docker mode or direct mode, as the request says; checks that the target exists and answers.

@@ -17,8 +17,11 @@
    templates refuse what the schema cannot say (restore.media without media.enabled).
 7. A long release name still gives names Kubernetes accepts (CronJob <= 52, Job <= 63).
 8. The chart carries the CRDs (crds/, which `helm install` applies before the templates): `helm
-   show crds` and `helm template --include-crds` give exactly the two CRDs of
-   deploy/kubernetes/crds/, and plain `helm template` none.
+   show crds` and `helm template --include-crds` give exactly the CRDs of deploy/kubernetes/crds/,
+   and plain `helm template` none.
+9. Drill enabled: also a DrillJob ConfigMap and a CronJob <fullname>-drill on drill.schedule,
+   backoffLimit 0, whose pod does not mount the media claim (a drill never touches the live media)
+   and whose manifest leaves media to the set unless drill.media is false.
 
 Needs helm: --helm, else the one scripts/fetch-k8s-tools fetches (network on first use).
 """
@@ -231,6 +234,37 @@ def check_restore(chart, binary):
     return text
 
 
+def check_drill(chart, binary):
+    media = ["--set", "media.enabled=true", "--set", "media.claimName=app-media"]
+    text, documents = chart.template(["--set", "drill.enabled=true", "--set", "drill.set=2026-01-15_031500"] + media)
+    kinds = by_kind(documents)
+    expect_eq(["ConfigMap", "CronJob"], sorted(kinds), "kinds rendered with a drill")
+    drill_name = f"{FULLNAME}-drill"
+    crons = {cron["metadata"]["name"]: cron for cron in kinds["CronJob"]}
+    expect_eq(sorted([f"{FULLNAME}-backup", drill_name]), sorted(crons), "CronJobs with a drill")
+    config_maps = {config_map["metadata"]["name"]: config_map for config_map in kinds["ConfigMap"]}
+    cron = crons.get(drill_name)
+    if not expect(cron is not None and drill_name in config_maps, "no drill CronJob or ConfigMap"):
+        return text
+    spec = cron["spec"]
+    for field, value in [("schedule", "45 4 * * 0"), ("concurrencyPolicy", "Forbid")]:
+        expect_eq(value, spec.get(field), f"drill CronJob {field}")
+    job = spec["jobTemplate"]["spec"]
+    expect_eq(0, job.get("backoffLimit"), "drill CronJob backoffLimit")
+    check_pod(job["template"], "drill", drill_name, media=False, media_read_only=True)
+    manifest = check_manifest(chart.root, binary, config_maps[drill_name], "DrillJob", drill_name)
+    expect_eq({"directory": "/backups", "prefix": RELEASE, "set": "2026-01-15_031500"},
+              manifest["spec"].get("source"), "DrillJob spec.source")
+    expect("media" not in manifest["spec"], "DrillJob spec.media with drill.media true: the set decides")
+    expect_eq(PASSWORD_FILE, manifest["spec"]["target"]["postgres"]["passwordFrom"].get("file"),
+              "DrillJob password file")
+    _, documents = chart.template(["--set", "drill.enabled=true", "--set", "drill.media=false"])
+    config_map = [c for c in documents if c["kind"] == "ConfigMap" and c["metadata"]["name"] == drill_name][0]
+    expect_eq(False, check_manifest(chart.root, binary, config_map, "DrillJob", drill_name)["spec"].get("media"),
+              "DrillJob spec.media with drill.media false")
+    return text
+
+
 def check_no_password(chart, texts):
     for text in texts:
         expect("kind: Secret" not in text, "the chart renders a Secret")
@@ -253,6 +287,8 @@ def check_refusals(chart):
         (["--set", "restore.enabled=true", "--set", "restore.id=r1", "--set", "restore.media=latest"],
          "restore.media needs media.enabled"),
         (["--set", "prefix=-bad"], "prefix"),
+        (["--set", "drill.enabled=true", "--set", "drill.set="], "drill.set"),
+        (["--set", "drill.media=sometimes"], "drill.media"),
     ]
     for extra, needle in cases:
         result = chart.run("template", RELEASE, chart.path, *extra)
@@ -273,7 +309,8 @@ def check_long_names(chart):
 
 def check_crds(chart):
     expected = []
-    for name in ("backupjobs.hivekeeper.io.yaml", "restorejobs.hivekeeper.io.yaml"):
+    for name in ("backupjobs.hivekeeper.io.yaml", "drilljobs.hivekeeper.io.yaml",
+                 "restorejobs.hivekeeper.io.yaml"):
         with open(os.path.join(chart.root, "deploy/kubernetes/crds", name)) as f:
             expected.append(yaml.safe_load(f))
     shown = chart.run("show", "crds", chart.path)
@@ -311,7 +348,8 @@ def main():
             result = chart.run("lint", chart.path, *strict, *extra)
             expect(result.returncode == 0,
                    f"helm lint {' '.join(strict + extra)}:\n{result.stdout}{result.stderr}")
-    texts = [check_defaults(chart, args.binary), check_restore(chart, args.binary)]
+    texts = [check_defaults(chart, args.binary), check_restore(chart, args.binary),
+             check_drill(chart, args.binary)]
     check_no_password(chart, texts)
     check_refusals(chart)
     check_long_names(chart)

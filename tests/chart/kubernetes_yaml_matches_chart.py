@@ -7,6 +7,7 @@
 2. `kubectl kustomize` (offline, no cluster) builds deploy/kubernetes into the two CRDs, the
    BackupJob ConfigMap and the CronJob, and no Job: applying it must never start a restore.
 3. `kubectl kustomize deploy/kubernetes/restore` builds the RestoreJob ConfigMap and one Job.
+4. `kubectl kustomize deploy/kubernetes/drill` builds the DrillJob ConfigMap and the drill CronJob.
 
 Needs helm and kubectl: from scripts/fetch-k8s-tools (network on first use).
 """
@@ -38,8 +39,10 @@ def main():
     expected = {
         "deploy/kubernetes": [("CustomResourceDefinition", "backupjobs.hivekeeper.io"),
                               ("CustomResourceDefinition", "restorejobs.hivekeeper.io"),
+                              ("CustomResourceDefinition", "drilljobs.hivekeeper.io"),
                               ("ConfigMap", "hivekeeper-backup"), ("CronJob", "hivekeeper-backup")],
         "deploy/kubernetes/restore": [("ConfigMap", "hivekeeper-restore-1"), ("Job", "hivekeeper-restore-1")],
+        "deploy/kubernetes/drill": [("ConfigMap", "hivekeeper-drill"), ("CronJob", "hivekeeper-drill")],
     }
     for directory, objects in expected.items():
         built = subprocess.run([os.path.join(tools, "kubectl"), "kustomize", os.path.join(root, directory)],

@@ -231,3 +231,63 @@ pid_loading_bulk() {
     END LOOP;
   END \$\$" 2>&1 | sed -n 's/^NOTICE:  copying //p' || true
 }
+
+# A backup set (with metadata) copied under another set name, <prefix>_<env>[_pre-restore]_<ts>,
+# as if it had been made then: its files renamed, and in the metadata the timestamp, start and
+# completion times, prefix, environment and artifact names rewritten. Sizes and sha256 stay true,
+# since the content is the same; the metadata is written last, as a backup does.
+copy_set_as() { # source-set new-set [dir]
+  local dir=${3:-$BACKUPS} pattern='^(.+)_(dev|prod)(_pre-restore)?_([0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{6})$'
+  [[ $1 =~ $pattern ]] || fail "copy_set_as: $1 is not a set name"
+  local old_ts=${BASH_REMATCH[4]} old_stem=${1%_"${BASH_REMATCH[4]}"}
+  [[ $2 =~ $pattern ]] || fail "copy_set_as: $2 is not a set name"
+  local prefix=${BASH_REMATCH[1]} env=${BASH_REMATCH[2]} ts=${BASH_REMATCH[4]} stem=${2%_"${BASH_REMATCH[4]}"}
+  local time="${ts:0:10}T${ts:11:2}:${ts:13:2}:${ts:15:2}Z" file rest
+  [ -f "$dir/$1.json" ] || fail "copy_set_as: no metadata $1.json"
+  for file in $(jq -r '.artifacts[].file' "$dir/$1.json"); do
+    rest=${file#"$old_stem"}
+    cp -p "$dir/$file" "$dir/$stem${rest//"$old_ts"/"$ts"}"
+  done
+  cp -p "$dir/$1.json" "$dir/.$2.json.copying"
+  jq --arg ts "$ts" --arg time "$time" --arg prefix "$prefix" --arg env "$env" --arg old_stem "$old_stem" \
+    --arg stem "$stem" --arg old_ts "$old_ts" '.timestamp = $ts | .startTime = $time | .completionTime = $time
+      | .prefix = $prefix | .environment = $env
+      | .artifacts[].file |= ($stem + (ltrimstr($old_stem) | split($old_ts) | join($ts)))' \
+    "$dir/$1.json" >"$dir/.$2.json.copying"
+  mv "$dir/.$2.json.copying" "$dir/$2.json"
+}
+
+timestamp_before() { # timestamp seconds: the backup timestamp that many seconds earlier
+  date -u -d "@$(($(date -u -d "${1:0:10} ${1:11:2}:${1:13:2}:${1:15:2}" +%s) - $2))" +%Y-%m-%d_%H%M%S
+}
+
+# One cell of a table `list` printed: the row whose first field is ROW, cut at the header's
+# column positions (cells such as "56.1 KiB" hold spaces).
+table_cell() { # file row column
+  python3 - "$@" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+header, columns = lines[0], lines[0].split()
+starts = [header.index(column) for column in columns]
+i = columns.index(sys.argv[3])
+for line in lines[1:]:
+    if line.split()[:1] == [sys.argv[2]]:
+        print(line[starts[i]:starts[i + 1] if i + 1 < len(starts) else None].strip())
+PY
+}
+
+# The set names (metadata files less .json) of PREFIX and ENV in the backup directory, sorted.
+set_names_of() { # prefix env [dir]
+  find "${3:-$BACKUPS}" -maxdepth 1 -name "$1_$2_2*.json" -printf '%f\n' | sed 's/\.json$//' | sort
+}
+
+# A set as the seed's scripts make one, without metadata: `pg_dump | gzip` of the app's database
+# and, with `media`, `tar czf` of the volume under a top folder media/.
+seed_style_backup() { # env timestamp [media] [dir]
+  local dir=${4:-$BACKUPS}
+  compose exec -T db pg_dump -U app app | gzip >"$dir/${PROJECT}_$1_db_app_$2.sql.gz"
+  if [ "${3:-}" == media ]; then
+    docker run --rm -v "$MEDIA_VOLUME:/app/media:ro" -v "$dir:/out" "$WEB_IMAGE" \
+      tar czf "/out/${PROJECT}_$1_media_$2.tgz" -C /app media
+  fi
+}

@@ -24,7 +24,7 @@ def main() -> int:
     args = parser.parse_args()
 
     validators = {}
-    for kind, file in [("BackupJob", "backupjob"), ("RestoreJob", "restorejob")]:
+    for kind, file in [("BackupJob", "backupjob"), ("RestoreJob", "restorejob"), ("DrillJob", "drilljob")]:
         with open(os.path.join(args.root, f"manifests/schema/{file}.schema.json")) as f:
             schema = json.load(f)
         jsonschema.Draft202012Validator.check_schema(schema)

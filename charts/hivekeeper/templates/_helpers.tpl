@@ -29,6 +29,10 @@ may have 52 (its Jobs add 11). hivekeeper.restoreName shortens it further for a 
 {{ include "hivekeeper.fullname" . }}-backup
 {{- end }}
 
+{{- define "hivekeeper.drillName" -}}
+{{ include "hivekeeper.fullname" . }}-drill
+{{- end }}
+
 {{- define "hivekeeper.restoreName" -}}
 {{- if not .Values.restore.id }}
 {{- fail "restore.id is required with restore.enabled: a new id for each restore, since a Job cannot be changed once created (e.g. --set restore.id=2026-01-15)" }}
@@ -78,9 +82,9 @@ postgres:
 
 {{/*
 The pod spec of a backup or restore run. Arguments (a dict): root (the chart's context),
-component (backup or restore), configMap (the manifest's ConfigMap), mediaReadOnly (bool),
-activeDeadlineSeconds, backoffLimit. Renders the Job's spec (backoffLimit, activeDeadlineSeconds,
-template).
+component (backup, restore or drill), configMap (the manifest's ConfigMap), mediaReadOnly (bool),
+noMedia (true: the media claim is not mounted, as a drill never reads it), activeDeadlineSeconds,
+backoffLimit. Renders the Job's spec (backoffLimit, activeDeadlineSeconds, template).
 */}}
 {{- define "hivekeeper.jobSpec" -}}
 {{- $root := .root }}
@@ -166,7 +170,7 @@ template:
             readOnly: true
           - name: backups
             mountPath: /backups
-          {{- if $values.media.enabled }}
+          {{- if and $values.media.enabled (not .noMedia) }}
           - name: media
             mountPath: /media
             readOnly: {{ .mediaReadOnly }}
@@ -188,7 +192,7 @@ template:
       - name: backups
         persistentVolumeClaim:
           claimName: {{ $values.backups.claimName }}
-      {{- if $values.media.enabled }}
+      {{- if and $values.media.enabled (not .noMedia) }}
       - name: media
         persistentVolumeClaim:
           claimName: {{ $values.media.claimName }}

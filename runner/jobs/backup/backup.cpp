@@ -11,6 +11,7 @@
 #include "archive/sha256.h"
 #include "common/error.h"
 #include "jobs/backup/dump_database.h"
+#include "jobs/maintenance/prune.h"
 #include "jobs/progress.h"
 
 namespace hivekeeper::jobs {
@@ -118,7 +119,8 @@ std::vector<status::Artifact> backup_set_artifacts(const WrittenBackupSet& set,
 }
 
 void run_backup(const manifest::Manifest& manifest, const target::Target& target,
-                store::BackupStore& store, status::StatusReporter& status) {
+                store::BackupStore& store, status::StatusReporter& status,
+                store::JournalWriter& journal) {
   const BackupPlan plan = plan_backup(manifest, target.facts(), Clock::now());
   spdlog::info("backing up database {} from {}{}", plan.database.name, target.describe(),
                plan.media_location
@@ -133,6 +135,15 @@ void run_backup(const manifest::Manifest& manifest, const target::Target& target
                                {"serverVersion", set.outcome.server_version},
                                {"tables", set.outcome.row_counts.size()}};
   });
+  // A failed backup never gets here, so it prunes nothing.
+  if (const auto& policy = manifest.backup.retention) {
+    const std::string made = plan.files.metadata.substr(0, plan.files.metadata.size() - 5);
+    const auto pruned =
+        prune_sets(store, *policy, {plan.environment, plan.prefix, made, false, &journal});
+    spdlog::info("retention: {} sets deleted, {} kept", pruned.deleted.size(),
+                 pruned.decisions.size() - pruned.deleted.size());
+    status.update([&](status::JobStatus& job) { job.details["pruned"] = pruned.deleted; });
+  }
 }
 
 }  // namespace hivekeeper::jobs

@@ -14,6 +14,7 @@
 #include "manifest/manifest.h"
 #include "status/status.h"
 #include "store/backup_store.h"
+#include "store/journal.h"
 #include "target/target.h"
 
 namespace hivekeeper::jobs {
@@ -32,8 +33,10 @@ WrittenBackupSet write_backup_set(const BackupPlan& plan, const target::Target& 
 std::vector<status::Artifact> backup_set_artifacts(const WrittenBackupSet& set,
                                                    const std::string& role);
 
-// Throws hivekeeper::Error on failure, after removing every partial file. Fills the status.
+// Throws hivekeeper::Error on failure, after removing every partial file. Fills the status. With
+// spec.retention, prunes after the set is committed, announcing each deletion in JOURNAL.
 void run_backup(const manifest::Manifest& manifest, const target::Target& target,
-                store::BackupStore& store, status::StatusReporter& status);
+                store::BackupStore& store, status::StatusReporter& status,
+                store::JournalWriter& journal);
 
 }  // namespace hivekeeper::jobs

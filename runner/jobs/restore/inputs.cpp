@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "jobs/progress.h"
 #include "postgres/dump_checker.h"
+#include "postgres/dump_scanner.h"
 #include "store/local_store.h"
 
 namespace hivekeeper::jobs {
@@ -29,14 +30,27 @@ std::optional<store::SetMetadata> metadata_of(const RestoreSource& source,
   return store::find_set_metadata(store::LocalDirectoryStore(source.directory), source.name);
 }
 
-// The one pass over the dump before anything touches the server: decompress, hash, and check
-// every line as psql would read it (postgres/dump_checker.h), so a refused dump never reaches
-// psql. A damaged file is reported as such first: its garbage would only confuse the checker.
-void check_dump(const std::filesystem::path& file,
+}  // namespace
+
+void check_sha256(const std::filesystem::path& file,
+                  const std::optional<store::SetMetadata>& metadata, const std::string& actual) {
+  if (!metadata || metadata->sha256.empty() || metadata->sha256 == actual) return;
+  throw job_failed("ChecksumMismatch",
+                   file.filename().string() + " does not match its metadata " +
+                       std::filesystem::path(metadata->location).filename().string() + " (sha256 " +
+                       actual + ", recorded " + metadata->sha256 +
+                       "): the file was damaged or replaced; nothing was restored",
+                   "restore another backup; if the file was changed on purpose, move the "
+                   "metadata file aside");
+}
+
+bool check_dump(const std::filesystem::path& file,
                 const std::optional<store::SetMetadata>& metadata) {
   postgres::DumpChecker checker;
+  postgres::DumpScanner scanner;
   std::optional<Error> refused;
   const auto digest = archive::read_gzip_file(file, [&](std::string_view sql) {
+    scanner.feed(sql);
     if (refused) return;
     try {
       checker.feed(sql);
@@ -53,20 +67,7 @@ void check_dump(const std::filesystem::path& file,
     }
   }
   if (refused) throw *refused;
-}
-
-}  // namespace
-
-void check_sha256(const std::filesystem::path& file,
-                  const std::optional<store::SetMetadata>& metadata, const std::string& actual) {
-  if (!metadata || metadata->sha256.empty() || metadata->sha256 == actual) return;
-  throw job_failed("ChecksumMismatch",
-                   file.filename().string() + " does not match its metadata " +
-                       std::filesystem::path(metadata->location).filename().string() + " (sha256 " +
-                       actual + ", recorded " + metadata->sha256 +
-                       "): the file was damaged or replaced; nothing was restored",
-                   "restore another backup; if the file was changed on purpose, move the "
-                   "metadata file aside");
+  return scanner.complete();
 }
 
 RestoreInputs check_inputs(const RestorePlan& plan, status::StatusReporter& status) {

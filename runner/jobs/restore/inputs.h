@@ -22,6 +22,15 @@ struct RestoreInputs {
 
 RestoreInputs check_inputs(const RestorePlan& plan, status::StatusReporter& status);
 
+// The one pass over the dump before anything touches the server: decompress (the gzip stream
+// must be whole), hash, and check every line as psql would read it (postgres/dump_checker.h:
+// only SQL our transaction allows, ending with pg_dump's trailer), so a refused dump never
+// reaches psql. A damaged file is reported as such first: its garbage would only confuse the
+// checker. Throws the first problem found. Returns whether pg_dump's closing line arrived (the
+// restore's load insists on it later; verify and drill report it).
+bool check_dump(const std::filesystem::path& file,
+                const std::optional<store::SetMetadata>& metadata);
+
 // Raises ChecksumMismatch when METADATA records another sha256 for FILE than ACTUAL.
 void check_sha256(const std::filesystem::path& file,
                   const std::optional<store::SetMetadata>& metadata, const std::string& actual);

@@ -4,6 +4,8 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -24,9 +26,11 @@ namespace {
 
 using nlohmann::json;
 
-// Step 3.
-void take_safety_backup(const BackupPlan& plan, const target::Target& target,
-                        store::BackupStore& store, status::StatusReporter& status) {
+// Step 3; returns the safety backup's database and media files.
+std::pair<std::string, std::string> take_safety_backup(const BackupPlan& plan,
+                                                       const target::Target& target,
+                                                       store::BackupStore& store,
+                                                       status::StatusReporter& status) {
   spdlog::info("safety backup first: {}", plan.files.database);
   const WrittenBackupSet set = write_backup_set(plan, target, store);
   status.update([&](status::JobStatus& job) {
@@ -36,6 +40,8 @@ void take_safety_backup(const BackupPlan& plan, const target::Target& target,
         {"media",
          set.outcome.media_file ? json(set.outcome.media_file->path.string()) : json(nullptr)}};
   });
+  return {set.outcome.database_file.path.string(),
+          set.outcome.media_file ? set.outcome.media_file->path.string() : ""};
 }
 
 // Step 4's start: who else is connected (ended first with --terminate-connections).
@@ -169,9 +175,9 @@ json swap_journal_record(const std::string& suffix) {
 
 }  // namespace
 
-void run_restore(const manifest::Manifest& manifest, target::Target& target,
-                 store::BackupStore& store, status::StatusReporter& status,
-                 store::JournalWriter& journal) {
+RestoreOutcome run_restore(const manifest::Manifest& manifest, target::Target& target,
+                           store::BackupStore& store, status::StatusReporter& status,
+                           store::JournalWriter& journal) {
   // 1. Everything that can refuse the restore comes before anything changes.
   const RestorePlan plan = plan_restore(
       manifest, target.facts(),
@@ -193,7 +199,11 @@ void run_restore(const manifest::Manifest& manifest, target::Target& target,
   status.update([&](status::JobStatus& job) { job.details["quiesced"] = quiesced; });
 
   // 3. The safety backup of what is about to be overwritten.
-  if (plan.safety_backup) take_safety_backup(*plan.safety_backup, target, store, status);
+  RestoreOutcome outcome{plan.database.file.string(), plan.media ? plan.media->file.string() : "",
+                         "", ""};
+  if (plan.safety_backup)
+    std::tie(outcome.safety_database, outcome.safety_media) =
+        take_safety_backup(*plan.safety_backup, target, store, status);
 
   // 4. Load and stage; commit only when both hold.
   report_other_sessions(plan, target, status);
@@ -210,6 +220,7 @@ void run_restore(const manifest::Manifest& manifest, target::Target& target,
     journal.append(swap_journal_record(suffix));
     swap_media(*staging, *inputs.media, target, status);
   }
+  return outcome;
 }
 
 }  // namespace hivekeeper::jobs

@@ -13,6 +13,8 @@
 // the media are staged and swapped in the mounted directory spec.media.path (target/).
 #pragma once
 
+#include <string>
+
 #include "manifest/manifest.h"
 #include "status/status.h"
 #include "store/backup_store.h"
@@ -21,9 +23,18 @@
 
 namespace hivekeeper::jobs {
 
+// What a completed restore put in place and took first, for its record
+// (store/restore_records.h). "" where there was none.
+struct RestoreOutcome {
+  std::string database;
+  std::string media;
+  std::string safety_database;
+  std::string safety_media;
+};
+
 // JOURNAL gets a record before each step a killed job would leave half done (jobs/recover.h).
-void run_restore(const manifest::Manifest& manifest, target::Target& target,
-                 store::BackupStore& store, status::StatusReporter& status,
-                 store::JournalWriter& journal);
+RestoreOutcome run_restore(const manifest::Manifest& manifest, target::Target& target,
+                           store::BackupStore& store, status::StatusReporter& status,
+                           store::JournalWriter& journal);
 
 }  // namespace hivekeeper::jobs

@@ -208,3 +208,33 @@ TEST(Usage, CommandUsageListsOnlyItsOptions) {
 
 }  // namespace
 }  // namespace hivekeeper::cli
+
+namespace hivekeeper::cli {
+namespace {
+
+TEST(ParseArguments, PruneCollectsItsRulesAsSpecRetention) {
+  const auto invocation =
+      parse_arguments({"prune", "prod", "--keep-daily", "7", "--keep-within=30d", "--timezone",
+                       "Europe/Berlin", "--dry-run", "-o", "json"});
+  EXPECT_EQ(
+      invocation.retention,
+      nlohmann::json({{"keepDaily", 7}, {"keepWithin", "30d"}, {"timezone", "Europe/Berlin"}}));
+  EXPECT_TRUE(invocation.dry_run);
+  EXPECT_EQ(invocation.output_format, "json");
+}
+
+TEST(ParseArguments, StoreCommandsCheckTheirOperands) {
+  EXPECT_THAT(usage_error_for({"prune", "staging", "--keep-last", "1"}).what(),
+              HasSubstr("environment must be dev or prod"));
+  EXPECT_THAT(usage_error_for({"prune", "prod", "--keep-last", "many"}).what(),
+              HasSubstr("--keep-last takes a count"));
+  EXPECT_THAT(usage_error_for({"list", "--max-age", "1d"}).what(), HasSubstr("one environment"));
+  EXPECT_THAT(usage_error_for({"list", "-o", "xml"}).what(), HasSubstr("wide, json or yaml"));
+  // verify's lone operand may be the set; -o is the format for list, the directory for backup.
+  EXPECT_THAT(parse_arguments({"verify", "all"}).operands, ElementsAre("all"));
+  EXPECT_EQ(parse_arguments({"list", "-d", "/b", "-o", "wide"}).output_directory, "/b");
+  EXPECT_EQ(parse_arguments({"backup", "dev", "-o", "/b"}).output_directory, "/b");
+}
+
+}  // namespace
+}  // namespace hivekeeper::cli

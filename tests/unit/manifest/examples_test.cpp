@@ -52,7 +52,9 @@ TEST(ExampleManifests, EveryExampleParses) {
     SCOPED_TRACE(path.string());
     const auto error = error_from([&] {
       const Manifest manifest = parse_manifest(read_file(path), path.filename().string());
-      EXPECT_TRUE(manifest.kind == "BackupJob" || manifest.kind == "RestoreJob") << manifest.kind;
+      EXPECT_TRUE(manifest.kind == "BackupJob" || manifest.kind == "RestoreJob" ||
+                  manifest.kind == "DrillJob")
+          << manifest.kind;
       EXPECT_FALSE(manifest.name.empty());
     });
     EXPECT_FALSE(error.has_value()) << error->describe();

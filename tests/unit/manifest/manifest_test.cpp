@@ -200,7 +200,8 @@ TEST(ParseManifest, UnknownKindIsRejectedBeforeTheSchema) {
   EXPECT_EQ(error->exit_code(), 2);
   EXPECT_STREQ(error->what(), "prune.yaml: kind \"PruneJob\" is not known");
   EXPECT_EQ(error->hint(),
-            "this runner executes kind: BackupJob or RestoreJob with apiVersion: hivekeeper.io/v1");
+            "this runner executes kind: BackupJob, RestoreJob or DrillJob with apiVersion: "
+            "hivekeeper.io/v1");
   EXPECT_THAT(error->details(), IsEmpty());
 }
 

@@ -156,3 +156,55 @@ TEST(Journal, RemovingAJournalThatIsGoneIsFine) {
 
 }  // namespace
 }  // namespace hivekeeper::store
+
+namespace hivekeeper::store {
+namespace {
+
+TEST(Journal, ADrillsScratchRecordRoundTrips) {
+  const JournalScratch docker{"hk_drill_20261127_100405_a1b2c3",
+                              "beelab-db-1",
+                              "app",
+                              "app",
+                              "hk-drill-20261127-100405-a1b2c3",
+                              ""};
+  const std::string line = format_record(scratch_record(docker));
+  EXPECT_EQ(line.find("directory"), std::string::npos);  // empty fields are left out
+  const JournalContents contents = parse_journal(line);
+  ASSERT_TRUE(contents.scratch);
+  EXPECT_EQ(contents.scratch->database, "hk_drill_20261127_100405_a1b2c3");
+  EXPECT_EQ(contents.scratch->container, "beelab-db-1");
+  EXPECT_EQ(contents.scratch->user, "app");
+  EXPECT_EQ(contents.scratch->connect_to, "app");
+  EXPECT_EQ(contents.scratch->volume, "hk-drill-20261127-100405-a1b2c3");
+  EXPECT_EQ(contents.scratch->directory, "");
+  EXPECT_EQ(contents.ignored_lines, 0u);
+
+  const JournalContents direct = parse_journal(format_record(
+      scratch_record({"hk_drill_x", "", "app", "app", "", "/backups/.hivekeeper-drill-x"})));
+  ASSERT_TRUE(direct.scratch);
+  EXPECT_EQ(direct.scratch->container, "");
+  EXPECT_EQ(direct.scratch->directory, "/backups/.hivekeeper-drill-x");
+}
+
+}  // namespace
+}  // namespace hivekeeper::store
+
+namespace hivekeeper::store {
+namespace {
+
+TEST(ParseJournal, APruneRecordNamesOnlyTheDirectorysOwnBackupFiles) {
+  const std::string text =
+      format_record(prune_record({"app_prod_2026-01-01_000000.json"})) +
+      format_record(prune_record(
+          {"app_prod_2026-01-02_000000.json", "app_prod_db_app_2026-01-02_000000.sql.gz",
+           "verified/app_prod_2026-01-02_000000.json", "../app_prod_x.json", "/etc/passwd",
+           "notes.txt", "verified/../app_prod_2026-01-02_000000.json", "status/prune-prod.json"}));
+  // The later record replaces the earlier (that set was gone); hostile names are dropped.
+  EXPECT_EQ(parse_journal(text).pruning,
+            (std::vector<std::string>{"app_prod_2026-01-02_000000.json",
+                                      "app_prod_db_app_2026-01-02_000000.sql.gz",
+                                      "verified/app_prod_2026-01-02_000000.json"}));
+}
+
+}  // namespace
+}  // namespace hivekeeper::store

@@ -1,0 +1,166 @@
+#include "cli/maintenance.h"
+
+#include <iostream>
+
+#include "cli/tables.h"
+#include "common/error.h"
+#include "jobs/maintenance/commands.h"
+#include "jobs/progress.h"
+#include "manifest/manifest.h"
+
+namespace hivekeeper::cli {
+namespace {
+
+using nlohmann::json;
+
+// The directory and prefix: -f MANIFEST's, else -d and --prefix, else the defaults.
+jobs::StoreScope scope_of(const Invocation& invocation, bool environment_operand) {
+  jobs::StoreScope scope;
+  if (!invocation.manifest_path.empty()) {
+    const auto manifest = manifest::load_manifest(invocation.manifest_path);
+    scope.directory = manifest.directory();
+    scope.group_readable = manifest.group_readable();
+    scope.prefix =
+        manifest.is_restore() ? manifest.restore.source.prefix : manifest.backup.output.prefix;
+  }
+  if (!invocation.output_directory.empty()) scope.directory = invocation.output_directory;
+  if (!invocation.prefix.empty()) scope.prefix = invocation.prefix;
+  if (environment_operand && !invocation.operands.empty())
+    scope.environment = manifest::parse_environment(invocation.operands[0]);
+  return scope;
+}
+
+void print_document(const json& document, const std::string& format) {
+  std::cout << (format == "yaml" ? to_yaml(document) : document.dump(2) + "\n");
+}
+
+std::string size_cell(const std::optional<std::uint64_t>& bytes, bool present) {
+  if (!present) return "-";
+  return bytes ? jobs::human_bytes(*bytes) : "missing";
+}
+
+std::string verified_cell(const std::optional<store::Verification>& verification) {
+  if (!verification) return "-";
+  return (verification->passed ? "yes" : "FAILED") +
+         (verification->by == "drill" ? std::string(" (drill)") : std::string());
+}
+
+void print_sets(const std::vector<jobs::SetSummary>& sets, bool wide) {
+  const auto now = store::Clock::now();
+  TableRow headers = {"NAME", "ENVIRONMENT", "KIND", "DATABASE", "MEDIA", "VERIFIED", "AGE"};
+  if (wide) headers.insert(headers.end(), {"TIME", "DATABASE FILE", "MEDIA FILE"});
+  std::vector<TableRow> rows;
+  for (const auto& summary : sets) {
+    const auto& set = summary.set;
+    TableRow row = {set.name,
+                    manifest::to_string(set.environment),
+                    store::to_string(set.kind()),
+                    size_cell(summary.database_bytes, !set.database_files.empty()),
+                    size_cell(summary.media_bytes, set.media_file.has_value()),
+                    verified_cell(summary.verification),
+                    format_age(std::chrono::floor<std::chrono::seconds>(now - set.time))};
+    if (wide)
+      row.insert(row.end(), {store::rfc3339(set.time),
+                             set.database_files.empty() ? "-" : set.database_files.front(),
+                             set.media_file.value_or("-")});
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty())
+    std::cout << "no backup sets\n";
+  else
+    std::cout << format_table(headers, rows);
+}
+
+manifest::RetentionPolicy policy_of(const Invocation& invocation) {
+  if (!invocation.manifest_path.empty()) {
+    const auto manifest = manifest::load_manifest(invocation.manifest_path);
+    if (manifest.is_restore() || !manifest.backup.retention)
+      throw invalid_input("RetentionMissing",
+                          invocation.manifest_path + " has no spec.retention to prune by",
+                          "add spec.retention to the BackupJob, or give the rules as flags "
+                          "(--keep-daily 7 ...)");
+    return *manifest.backup.retention;
+  }
+  const auto errors = manifest::retention_errors(invocation.retention, "prune");
+  if (!errors.empty())
+    throw invalid_input("InvalidUsage", "prune: the retention rules are not usable",
+                        "e.g. `hivekeeper prune prod --keep-daily 7 --keep-weekly 4 --dry-run`",
+                        errors);
+  return manifest::retention_from(invocation.retention);
+}
+
+}  // namespace
+
+int list_command(const Invocation& invocation) {
+  const auto scope = scope_of(invocation, true);
+  const auto sets = jobs::list_sets(scope);
+  if (invocation.output_format == "json" || invocation.output_format == "yaml")
+    print_document(jobs::inventory_json(sets, store::Clock::now()), invocation.output_format);
+  else
+    print_sets(sets, invocation.output_format == "wide");
+  if (invocation.max_age.empty()) return kExitOk;
+  const auto max_age = manifest::parse_duration(invocation.max_age);
+  if (!max_age)
+    throw invalid_input("InvalidUsage", "--max-age " + invocation.max_age + " is not a duration",
+                        "e.g. --max-age 26h, 2d or 1w (units y, m, w, d, h)");
+  if (const auto stale = jobs::staleness(sets, *scope.environment, *max_age, store::Clock::now())) {
+    std::cerr << "hivekeeper: STALE: " << *stale << std::endl;
+    return kExitJobFailed;
+  }
+  return kExitOk;
+}
+
+int verify_command(const Invocation& invocation) {
+  // verify [ENV] [SET]: a lone operand that is not an environment is the set.
+  const bool environment_given =
+      !invocation.operands.empty() && manifest::parse_environment(invocation.operands[0]);
+  const auto scope = scope_of(invocation, environment_given);
+  std::string selector = "latest";
+  if (invocation.operands.size() == 2) selector = invocation.operands[1];
+  if (invocation.operands.size() == 1 && !environment_given) selector = invocation.operands[0];
+  const auto results = jobs::run_verify(scope, selector);
+  int failed = 0;
+  for (const auto& result : results) {
+    std::string problems;
+    for (const auto& problem : result.problems)
+      problems += (problems.empty() ? "" : "; ") + problem;
+    if (result.passed) {
+      std::cout << "PASSED " << result.set << "\n";
+    } else {
+      ++failed;
+      std::cout << "FAILED " << result.set << ": " << problems << "\n";
+    }
+  }
+  std::cout << "verify: " << results.size() - failed << " of " << results.size() << " sets passed"
+            << std::endl;
+  return failed == 0 ? kExitOk : kExitJobFailed;
+}
+
+int prune_command(const Invocation& invocation) {
+  const auto scope = scope_of(invocation, true);
+  const auto policy = policy_of(invocation);
+  const auto outcome = jobs::run_prune(scope, policy, invocation.dry_run);
+  if (invocation.output_format == "json" || invocation.output_format == "yaml") {
+    print_document(jobs::prune_json(outcome, policy, invocation.dry_run), invocation.output_format);
+    return kExitOk;
+  }
+  std::vector<TableRow> rows;
+  for (const auto& decision : outcome.decisions) {
+    std::string reasons;
+    for (const auto& reason : decision.reasons) reasons += (reasons.empty() ? "" : ", ") + reason;
+    rows.push_back({decision.set.name, store::to_string(decision.set.kind()),
+                    decision.keep ? "keep" : "delete", reasons.empty() ? "-" : reasons});
+  }
+  std::cout << format_table({"NAME", "KIND", "ACTION", "REASONS"}, rows);
+  const auto deleted = invocation.dry_run
+                           ? std::count_if(outcome.decisions.begin(), outcome.decisions.end(),
+                                           [](const auto& decision) { return !decision.keep; })
+                           : static_cast<std::ptrdiff_t>(outcome.deleted.size());
+  std::cout << "prune " << manifest::to_string(*scope.environment) << ": " << deleted
+            << (invocation.dry_run ? " sets would be deleted (dry run: nothing was changed), "
+                                   : " sets deleted, ")
+            << outcome.decisions.size() - static_cast<std::size_t>(deleted) << " kept" << std::endl;
+  return kExitOk;
+}
+
+}  // namespace hivekeeper::cli

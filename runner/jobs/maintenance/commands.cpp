@@ -107,6 +107,15 @@ PruneOutcome run_prune(const StoreScope& scope, const manifest::RetentionPolicy&
     spdlog::info("waiting for {} to finish: one job at a time uses {}", other, scope.directory);
   });
   const auto* directory_lock = dynamic_cast<const store::DirectoryLock*>(lock.get());
+  // The signal handler holds the journal too, so no destructor would end it: this does, however
+  // the prune ends, unless a signal came (then the handler removes it and the process exits).
+  struct JournalEnd {
+    std::shared_ptr<std::optional<store::JournalWriter>> journal;
+    ~JournalEnd() {
+      wait_if_interrupted();
+      journal->reset();
+    }
+  } const end_journal{journal};
   try {
     // Without the lock another job may be running: its journal must be neither recovered nor
     // replaced.

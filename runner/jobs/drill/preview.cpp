@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/interrupt.h"
 #include "common/text.h"
+#include "jobs/checklist.h"
 #include "jobs/drill/checks.h"
 #include "jobs/drill/drill.h"
 #include "jobs/drill/plan.h"
@@ -27,32 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-class Checklist {
- public:
-  void ok(const std::string& text) { lines_ += "  ok    " + text + "\n"; }
-  void note(const std::string& text) { lines_ += "  --    " + text + "\n"; }
-  void fail(const std::string& text) {
-    lines_ += "  FAIL  " + text + "\n";
-    failures_.push_back(text);
-  }
-  template <typename Check>
-  bool attempt(Check&& check) {
-    try {
-      check();
-      return true;
-    } catch (const Error& error) {
-      fail(error.what());
-      return false;
-    }
-  }
-  const std::string& lines() const { return lines_; }
-  const std::vector<std::string>& failures() const { return failures_; }
-
- private:
-  std::string lines_;
-  std::vector<std::string> failures_;
-};
 
 // Opens FILE and reads a byte: present and readable, as the drill will need it.
 void check_readable(const fs::path& file, Checklist& checks) {

@@ -4,11 +4,15 @@
 
 #include <archive.h>
 
+#include <cstddef>
 #include <memory>
 
 #include "archive/byte_pipe.h"
 
 namespace hivekeeper::archive {
+
+// How much of an entry's content each libarchive read or write moves at once.
+inline constexpr std::size_t kTarReadBuffer = 256 * 1024;
 
 struct ArchiveReaderDeleter {
   void operator()(struct archive* handle) const { archive_read_free(handle); }

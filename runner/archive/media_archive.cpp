@@ -15,7 +15,6 @@ namespace {
 
 // Below this a file's content is too short for a trial to say anything and too small to matter.
 constexpr std::size_t kTrialMinimum = 16 * 1024;
-constexpr std::size_t kReadBuffer = 256 * 1024;
 
 la_ssize_t push_to_writer(struct archive*, void* context, const void* buffer, size_t length) {
   static_cast<ParallelGzipWriter*>(context)->write(
@@ -23,7 +22,7 @@ la_ssize_t push_to_writer(struct archive*, void* context, const void* buffer, si
   return static_cast<la_ssize_t>(length);
 }
 
-Error tar_error(const std::string& action, struct archive* handle) {
+Error archive_making_error(const std::string& action, struct archive* handle) {
   const char* text = archive_error_string(handle);
   return job_failed("MediaArchiveFailed",
                     action + ": " + (text ? text : "unknown libarchive error"));
@@ -54,7 +53,8 @@ MediaArchiveStats rewrite_volume_tar(BytePipe& docker_tar, ParallelGzipWriter& o
   ArchiveReader reader(archive_read_new());
   archive_read_support_format_tar(reader.get());
   if (archive_read_open(reader.get(), &docker_tar, nullptr, read_from_pipe, nullptr) != ARCHIVE_OK)
-    throw tar_error("cannot read the volume's tar stream from the Docker engine", reader.get());
+    throw archive_making_error("cannot read the volume's tar stream from the Docker engine",
+                               reader.get());
 
   ArchiveWriter writer(archive_write_new());
   // pax_restricted writes plain ustar headers and adds pax records only where ustar cannot say
@@ -62,22 +62,23 @@ MediaArchiveStats rewrite_volume_tar(BytePipe& docker_tar, ParallelGzipWriter& o
   archive_write_set_format_pax_restricted(writer.get());
   if (archive_write_open2(writer.get(), &out, nullptr, push_to_writer, nullptr, nullptr) !=
       ARCHIVE_OK)
-    throw tar_error("cannot start the media archive", writer.get());
+    throw archive_making_error("cannot start the media archive", writer.get());
 
   MediaArchiveStats stats;
-  std::vector<char> buffer(kReadBuffer);
+  std::vector<char> buffer(kTarReadBuffer);
   archive_entry* entry = nullptr;
   for (;;) {
     const int status = archive_read_next_header(reader.get(), &entry);
     if (status == ARCHIVE_EOF) break;
-    if (status < ARCHIVE_WARN) throw tar_error("cannot read the volume's tar stream", reader.get());
+    if (status < ARCHIVE_WARN)
+      throw archive_making_error("cannot read the volume's tar stream", reader.get());
 
     // The UTF-8 view is null when the locale cannot convert the name; the raw bytes still name
     // the file, and a backup must never drop an entry silently.
     const char* utf8_name = archive_entry_pathname_utf8(entry);
     const char* name = utf8_name != nullptr ? utf8_name : archive_entry_pathname(entry);
     if (name == nullptr)
-      throw tar_error("an entry of the volume has no readable name", reader.get());
+      throw archive_making_error("an entry of the volume has no readable name", reader.get());
     const auto relative = strip_top_folder(name);
     if (!relative) continue;  // the volume root itself
     if (utf8_name != nullptr)
@@ -97,30 +98,32 @@ MediaArchiveStats rewrite_volume_tar(BytePipe& docker_tar, ParallelGzipWriter& o
     la_ssize_t first = 0;
     if (regular && archive_entry_size(entry) > 0) {
       first = archive_read_data(reader.get(), buffer.data(), buffer.size());
-      if (first < 0) throw tar_error(std::string("cannot read ") + *relative, reader.get());
+      if (first < 0)
+        throw archive_making_error(std::string("cannot read ") + *relative, reader.get());
       const int chosen = level_for_content(
           std::string_view(buffer.data(), static_cast<std::size_t>(first)), level);
       out.set_level(chosen);
       if (chosen == 0) stats.stored_bytes += static_cast<std::uint64_t>(archive_entry_size(entry));
     }
     if (archive_write_header(writer.get(), entry) < ARCHIVE_WARN)
-      throw tar_error("cannot add " + *relative + " to the media archive", writer.get());
+      throw archive_making_error("cannot add " + *relative + " to the media archive", writer.get());
     ++stats.entries;
     if (regular) {
       ++stats.files;
       la_ssize_t got = first;
       while (got > 0) {
         if (archive_write_data(writer.get(), buffer.data(), static_cast<std::size_t>(got)) < 0)
-          throw tar_error("cannot add " + *relative + " to the media archive", writer.get());
+          throw archive_making_error("cannot add " + *relative + " to the media archive",
+                                     writer.get());
         stats.content_bytes += static_cast<std::uint64_t>(got);
         got = archive_read_data(reader.get(), buffer.data(), buffer.size());
       }
-      if (got < 0) throw tar_error("cannot read " + *relative, reader.get());
+      if (got < 0) throw archive_making_error("cannot read " + *relative, reader.get());
       out.set_level(level);
     }
   }
   if (archive_write_close(writer.get()) != ARCHIVE_OK)
-    throw tar_error("cannot finish the media archive", writer.get());
+    throw archive_making_error("cannot finish the media archive", writer.get());
   return stats;
 }
 

@@ -20,8 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t kReadBuffer = 256 * 1024;
-
 struct EntryDeleter {
   void operator()(archive_entry* entry) const { archive_entry_free(entry); }
 };
@@ -119,7 +117,7 @@ void write_directory_tar(const fs::path& directory, const std::string& top, Byte
   archive_entry_linkresolver_set_strategy(links.get(), archive_format(writer.get()));
 
   std::unique_ptr<archive_entry, EntryDeleter> owned(archive_entry_new());
-  std::vector<char> buffer(kReadBuffer);
+  std::vector<char> buffer(kTarReadBuffer);
   for (;;) {
     archive_entry* entry = owned.get();
     archive_entry_clear(entry);
@@ -178,7 +176,7 @@ void stage_into_directory(const fs::path& archive_file, const MediaArchiveConten
          archive_write_disk_set_standard_lookup(disk.get());
          // Canonical: the symlink check must not trip over a link in the mount's own path.
          const std::string base = fs::canonical(root).string() + "/";
-         std::vector<char> buffer(kReadBuffer);
+         std::vector<char> buffer(kTarReadBuffer);
          archive_entry* entry = nullptr;
          for (;;) {
            const int status = archive_read_next_header(reader.get(), &entry);

@@ -17,8 +17,6 @@
 namespace hivekeeper::archive {
 namespace {
 
-constexpr std::size_t kReadBuffer = 256 * 1024;
-
 Error unsafe_entry(const std::filesystem::path& archive, const std::string& entry,
                    const std::string& problem) {
   return job_failed("MediaArchiveUnsafe",
@@ -85,7 +83,7 @@ std::string own_problem(archive_entry* entry, const char* raw) {
   return problem;
 }
 
-Error tar_error(const std::string& action, struct archive* handle) {
+Error unreadable_archive_error(const std::string& action, struct archive* handle) {
   const char* text = archive_error_string(handle);
   return job_failed("MediaArchiveUnreadable",
                     action + ": " + (text ? text : "unknown libarchive error"),
@@ -114,9 +112,11 @@ MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bo
   for (;;) {
     const int status = archive_read_next_header(handle, &entry);
     if (status == ARCHIVE_EOF) break;
-    if (status < ARCHIVE_WARN) throw tar_error("cannot read " + path.string(), handle);
+    if (status < ARCHIVE_WARN)
+      throw unreadable_archive_error("cannot read " + path.string(), handle);
     const char* raw = name_of(entry);
-    if (raw == nullptr) throw tar_error("an entry of " + path.string() + " has no name", handle);
+    if (raw == nullptr)
+      throw unreadable_archive_error("an entry of " + path.string() + " has no name", handle);
     const char* symlink = archive_entry_symlink(entry);
     const char* hardlink = archive_entry_hardlink(entry);
     const unsigned type = archive_entry_filetype(entry);
@@ -132,7 +132,8 @@ MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bo
     if (info.type == EntryType::file) {
       // Read through, not kept: the whole file's digest covers the content.
       if (archive_read_data_skip(handle) != ARCHIVE_OK)
-        throw tar_error("cannot read " + std::string(raw) + " in " + path.string(), handle);
+        throw unreadable_archive_error("cannot read " + std::string(raw) + " in " + path.string(),
+                                       handle);
       contents.content_bytes += static_cast<std::uint64_t>(archive_entry_size(entry));
     }
   }
@@ -183,12 +184,13 @@ FileDigest copy_content(struct archive* reader, struct archive* writer, std::vec
   FileDigest copied;
   for (;;) {
     const la_ssize_t got = archive_read_data(reader, buffer.data(), buffer.size());
-    if (got < 0) throw tar_error("cannot read " + relative + " in " + path.string(), reader);
+    if (got < 0)
+      throw unreadable_archive_error("cannot read " + relative + " in " + path.string(), reader);
     if (got == 0) break;
     hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
     copied.bytes += static_cast<std::uint64_t>(got);
     if (archive_write_data(writer, buffer.data(), static_cast<std::size_t>(got)) < 0)
-      throw tar_error("cannot stage " + relative, writer);
+      throw unreadable_archive_error("cannot stage " + relative, writer);
   }
   copied.sha256 = hash.hex_digest();
   return copied;
@@ -202,14 +204,14 @@ ArchiveWriter start_staging_stream(BytePipe& out, const std::string& staging_dir
   archive_write_set_bytes_in_last_block(writer.get(), 1);
   if (archive_write_open2(writer.get(), &out, nullptr, push_to_pipe, nullptr, nullptr) !=
       ARCHIVE_OK)
-    throw tar_error("cannot start the staging stream", writer.get());
+    throw unreadable_archive_error("cannot start the staging stream", writer.get());
   std::unique_ptr<archive_entry, decltype(&archive_entry_free)> root(archive_entry_new(),
                                                                      archive_entry_free);
   archive_entry_set_pathname(root.get(), staging_dir.c_str());
   archive_entry_set_filetype(root.get(), AE_IFDIR);
   archive_entry_set_perm(root.get(), 0755);
   if (archive_write_header(writer.get(), root.get()) < ARCHIVE_WARN)
-    throw tar_error("cannot start the staging stream", writer.get());
+    throw unreadable_archive_error("cannot start the staging stream", writer.get());
   return writer;
 }
 
@@ -228,15 +230,17 @@ TreeDigest write_staging_tar(const std::filesystem::path& path,
   const std::string& top = contents.stripped_top_folder;
   TreeRecorder staged(contents.tree, top);
   KeyedHasher hasher(contents.tree.key());
-  std::vector<char> buffer(kReadBuffer);
+  std::vector<char> buffer(kTarReadBuffer);
   std::uint64_t index = 0;
   archive_entry* entry = nullptr;
   for (;;) {
     const int status = archive_read_next_header(handle, &entry);
     if (status == ARCHIVE_EOF) break;
-    if (status < ARCHIVE_WARN) throw tar_error("cannot read " + path.string(), handle);
+    if (status < ARCHIVE_WARN)
+      throw unreadable_archive_error("cannot read " + path.string(), handle);
     const char* name = name_of(entry);
-    if (name == nullptr) throw tar_error("an entry of " + path.string() + " has no name", handle);
+    if (name == nullptr)
+      throw unreadable_archive_error("an entry of " + path.string() + " has no name", handle);
     const std::string raw = name;  // a copy: the entry is renamed below
     if (++index > contents.tree.entries())
       throw archive_changed(path, "it has more than the " +
@@ -263,7 +267,7 @@ TreeDigest write_staging_tar(const std::filesystem::path& path,
         throw archive_changed(path, "hard link \"" + raw + "\" now comes before its file");
     }
     if (archive_write_header(writer.get(), entry) < ARCHIVE_WARN)
-      throw tar_error("cannot stage " + relative, writer.get());
+      throw unreadable_archive_error("cannot stage " + relative, writer.get());
     if (now.type == EntryType::symlink) staged.symlink(print, now.link);
     if (now.type != EntryType::file) continue;
     staged.file(print, contents.tree.kind_of(print),
@@ -278,7 +282,7 @@ TreeDigest write_staging_tar(const std::filesystem::path& path,
     throw archive_changed(
         path, "its SHA-256 is now " + now.sha256 + ", " + contents.file.sha256 + " when checked");
   if (archive_write_close(writer.get()) != ARCHIVE_OK)
-    throw tar_error("cannot finish the staging stream", writer.get());
+    throw unreadable_archive_error("cannot finish the staging stream", writer.get());
   staged.folders_of(contents.tree);
   return staged.digest();
 }
@@ -325,7 +329,7 @@ void verify_staged_tar(BytePipe& staged_tar, const MediaArchiveContents& content
   ArchiveReader reader(archive_read_new());
   archive_read_support_format_tar(reader.get());
   if (archive_read_open(reader.get(), &staged_tar, nullptr, read_from_pipe, nullptr) != ARCHIVE_OK)
-    throw tar_error("cannot read the staged media back", reader.get());
+    throw unreadable_archive_error("cannot read the staged media back", reader.get());
   auto mismatch = [](const std::string& what) {
     return job_failed(
         "MediaStagingMismatch",
@@ -333,12 +337,13 @@ void verify_staged_tar(BytePipe& staged_tar, const MediaArchiveContents& content
         "check the volume's free space (`docker system df -v`) and retry");
   };
   TreeRecorder found(contents.tree, contents.stripped_top_folder);
-  std::vector<char> buffer(kReadBuffer);
+  std::vector<char> buffer(kTarReadBuffer);
   archive_entry* entry = nullptr;
   for (;;) {
     const int status = archive_read_next_header(reader.get(), &entry);
     if (status == ARCHIVE_EOF) break;
-    if (status < ARCHIVE_WARN) throw tar_error("cannot read the staged media back", reader.get());
+    if (status < ARCHIVE_WARN)
+      throw unreadable_archive_error("cannot read the staged media back", reader.get());
     // The engine names entries after the staged folder: strip it.
     const std::string name = normalize_entry_path(name_of(entry));
     const auto slash = name.find('/');
@@ -368,7 +373,8 @@ void verify_staged_tar(BytePipe& staged_tar, const MediaArchiveContents& content
       FileDigest content;
       for (;;) {
         const la_ssize_t got = archive_read_data(reader.get(), buffer.data(), buffer.size());
-        if (got < 0) throw tar_error("cannot read the staged " + relative, reader.get());
+        if (got < 0)
+          throw unreadable_archive_error("cannot read the staged " + relative, reader.get());
         if (got == 0) break;
         hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
         content.bytes += static_cast<std::uint64_t>(got);

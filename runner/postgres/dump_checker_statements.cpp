@@ -9,7 +9,7 @@
 namespace hivekeeper::postgres {
 namespace {
 
-bool is_space(char c) {
+bool is_statement_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
@@ -28,7 +28,8 @@ void DumpChecker::refuse(const std::string& what, const std::string& why) const 
 
 void DumpChecker::refuse_meta_command(std::string_view rest) const {
   std::size_t end = 1;
-  while (end < rest.size() && end < 24 && !is_space(rest[end]) && rest[end] != '\\') ++end;
+  while (end < rest.size() && end < 24 && !is_statement_space(rest[end]) && rest[end] != '\\')
+    ++end;
   const std::string command(rest.substr(0, end));
   if (command.starts_with("\\c") && std::string_view("\\connect").starts_with(command))
     throw job_failed("DumpNotRestorable",

@@ -159,14 +159,14 @@ void feed_staged_tar(BytePipe& pipe, const std::vector<StagedEntry>& entries) {
 }
 
 // A checked archive and the digest of what write_staging_tar sent for it.
-struct Staged {
+struct StagedMedia {
   MediaArchiveContents contents;
   TreeDigest sent;
 };
 
 // ENTRIES (as feed_staged_tar takes them, without the staging folder) packed as a .tgz, checked
 // and staged as a restore does.
-Staged staged_archive(const std::vector<StagedEntry>& entries) {
+StagedMedia staged_archive(const std::vector<StagedEntry>& entries) {
   TempDir scratch;
   const auto tgz = scratch / "m.tgz";
   {
@@ -177,7 +177,7 @@ Staged staged_archive(const std::vector<StagedEntry>& entries) {
     write_entries(writer.get(), entries, "");
     archive_write_close(writer.get());
   }
-  Staged result{inspect_media_archive(tgz, false), {}};
+  StagedMedia result{inspect_media_archive(tgz, false), {}};
   BytePipe sent;
   pump(
       sent,
@@ -192,7 +192,7 @@ Staged staged_archive(const std::vector<StagedEntry>& entries) {
 const std::vector<StagedEntry> kOneFile = {{"glyphs/2026/a.svg", false, "hello"}};
 
 TEST(VerifyStagedTar, FoldersTheArchiveDidNotListAreTheEnginesAndFine) {
-  const Staged staged = staged_archive(kOneFile);
+  const StagedMedia staged = staged_archive(kOneFile);
   BytePipe pipe;
   feed_staged_tar(pipe, {{"", true, ""},
                          {"glyphs", true, ""},
@@ -202,7 +202,7 @@ TEST(VerifyStagedTar, FoldersTheArchiveDidNotListAreTheEnginesAndFine) {
 }
 
 TEST(VerifyStagedTar, TheOrderOfTheReadBackDoesNotMatter) {
-  const Staged staged = staged_archive(
+  const StagedMedia staged = staged_archive(
       {{"b", true, ""}, {"b/2.txt", false, "two"}, {"a.txt", false, "one"}, {"c", true, ""}});
   BytePipe pipe;
   feed_staged_tar(
@@ -211,7 +211,7 @@ TEST(VerifyStagedTar, TheOrderOfTheReadBackDoesNotMatter) {
 }
 
 TEST(VerifyStagedTar, AFolderThatHoldsNoListedEntryIsStillUnexpected) {
-  const Staged staged = staged_archive(kOneFile);
+  const StagedMedia staged = staged_archive(kOneFile);
   BytePipe pipe;
   feed_staged_tar(pipe, {{"glyphs", true, ""},
                          {"glyphs/2026", true, ""},
@@ -227,7 +227,7 @@ TEST(VerifyStagedTar, AFolderThatHoldsNoListedEntryIsStillUnexpected) {
 }
 
 TEST(VerifyStagedTar, OtherContentIsAMismatch) {
-  const Staged staged = staged_archive(kOneFile);
+  const StagedMedia staged = staged_archive(kOneFile);
   BytePipe pipe;
   feed_staged_tar(
       pipe,
@@ -239,7 +239,7 @@ TEST(VerifyStagedTar, OtherContentIsAMismatch) {
 }
 
 TEST(VerifyStagedTar, AMissingEntryIsAMismatch) {
-  const Staged staged = staged_archive(
+  const StagedMedia staged = staged_archive(
       {{"glyphs", true, ""}, {"glyphs/a.svg", false, "a"}, {"glyphs/b.svg", false, "b"}});
   BytePipe pipe;
   feed_staged_tar(pipe, {{"glyphs", true, ""}, {"glyphs/a.svg", false, "a"}});
@@ -249,7 +249,7 @@ TEST(VerifyStagedTar, AMissingEntryIsAMismatch) {
 }
 
 TEST(VerifyStagedTar, AFileWhereTheArchiveHasAFolderIsAMismatch) {
-  const Staged staged = staged_archive({{"glyphs", true, ""}});
+  const StagedMedia staged = staged_archive({{"glyphs", true, ""}});
   BytePipe pipe;
   feed_staged_tar(pipe, {{"glyphs", false, "not a folder"}});
   const auto error = error_from([&] { verify_staged_tar(pipe, staged.contents, staged.sent); });

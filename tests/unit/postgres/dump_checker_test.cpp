@@ -21,7 +21,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 // Shaped like pg_dump 17's plain output, with large objects and an SQL-standard function body.
-const std::string kDump =
+const std::string kCheckedDump =
     "--\n"
     "-- PostgreSQL database dump\n"
     "--\n"
@@ -113,9 +113,9 @@ void expect_refused(const std::string& dump, int line, const std::string& words 
 }
 
 TEST(DumpChecker, PassesWhatPgDumpWritesAndBlanksOnlyTheLargeObjectBlocksBeginAndCommit) {
-  EXPECT_FALSE(check(kDump).has_value());
-  EXPECT_FALSE(check_bytewise(kDump).has_value());
-  EXPECT_THAT(blank_lines(kDump), ElementsAre(33u, 39u));
+  EXPECT_FALSE(check(kCheckedDump).has_value());
+  EXPECT_FALSE(check_bytewise(kCheckedDump).has_value());
+  EXPECT_THAT(blank_lines(kCheckedDump), ElementsAre(33u, 39u));
 }
 
 TEST(DumpChecker, TracksCopyDataFromTheHeaderToTheEndMarker) {

@@ -13,7 +13,7 @@ using ::testing::IsEmpty;
 using ::testing::Pair;
 
 // Shaped like pg_dump 17's output for a small Django database.
-const std::string kDump =
+const std::string kScannedDump =
     "--\n"
     "-- PostgreSQL database dump\n"
     "--\n"
@@ -63,35 +63,36 @@ void expect_full_scan(const DumpScanner& scanner) {
 
 TEST(DumpScanner, ReadsVersionsRowCountsAndTrailer) {
   DumpScanner scanner;
-  scanner.feed(kDump);
+  scanner.feed(kScannedDump);
   expect_full_scan(scanner);
 }
 
 TEST(DumpScanner, SameResultWhateverByteTheStreamIsSplitAt) {
-  for (std::size_t split = 0; split <= kDump.size(); ++split) {
+  for (std::size_t split = 0; split <= kScannedDump.size(); ++split) {
     SCOPED_TRACE("split at byte " + std::to_string(split));
     DumpScanner scanner;
-    scanner.feed(std::string_view(kDump).substr(0, split));
-    scanner.feed(std::string_view(kDump).substr(split));
+    scanner.feed(std::string_view(kScannedDump).substr(0, split));
+    scanner.feed(std::string_view(kScannedDump).substr(split));
     expect_full_scan(scanner);
   }
 }
 
 TEST(DumpScanner, SameResultFedOneByteAtATime) {
   DumpScanner scanner;
-  for (char byte : kDump) scanner.feed(std::string_view(&byte, 1));
+  for (char byte : kScannedDump) scanner.feed(std::string_view(&byte, 1));
   expect_full_scan(scanner);
 }
 
 TEST(DumpScanner, IncompleteUntilTheTrailerLineEnds) {
   const std::string trailer = "-- PostgreSQL database dump complete\n";
-  const std::size_t trailer_at = kDump.find(trailer);
+  const std::size_t trailer_at = kScannedDump.find(trailer);
   ASSERT_NE(trailer_at, std::string::npos);
   DumpScanner scanner;
-  scanner.feed(std::string_view(kDump).substr(0, trailer_at));
+  scanner.feed(std::string_view(kScannedDump).substr(0, trailer_at));
   EXPECT_FALSE(scanner.complete());
-  scanner.feed(std::string_view(kDump).substr(trailer_at,
-                                              trailer.size() - 1));  // the line without its newline
+  scanner.feed(std::string_view(kScannedDump)
+                   .substr(trailer_at,
+                           trailer.size() - 1));  // the line without its newline
   EXPECT_FALSE(scanner.complete());
   scanner.feed("\n");
   EXPECT_TRUE(scanner.complete());
@@ -99,7 +100,7 @@ TEST(DumpScanner, IncompleteUntilTheTrailerLineEnds) {
 
 TEST(DumpScanner, DumpCutInsideACopyBlockIsNotComplete) {
   DumpScanner scanner;
-  scanner.feed(kDump.substr(0, kDump.find("2\tline one")));
+  scanner.feed(kScannedDump.substr(0, kScannedDump.find("2\tline one")));
   EXPECT_FALSE(scanner.complete());
   EXPECT_THAT(scanner.row_counts(), ElementsAre(Pair("public.glyphs", 1u)));
 }

@@ -23,7 +23,7 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 
 // Shaped like pg_dump 17's plain output, with the statements the filter changes.
-const std::string kDump =
+const std::string kRestoreSqlDump =
     "--\n"
     "-- PostgreSQL database dump\n"
     "--\n"
@@ -183,23 +183,24 @@ TEST(PsqlRestoreCommand, NamesAreArgumentsNeverPartOfTheScript) {
 }
 
 TEST(RestoreSqlFilter, BlanksOwnershipStatementsAfterABlankLineAndSetsTheLockTimeout) {
-  const Filtered result = filter({kDump});
+  const Filtered result = filter({kRestoreSqlDump});
   EXPECT_EQ(result.output, kFiltered);
   EXPECT_EQ(result.skipped, 4u);
 }
 
 TEST(RestoreSqlFilter, KeepsTheDumpsLineNumbers) {
-  EXPECT_EQ(count_lines(filter({kDump}).output), count_lines(kDump));
+  EXPECT_EQ(count_lines(filter({kRestoreSqlDump}).output), count_lines(kRestoreSqlDump));
 }
 
 TEST(RestoreSqlFilter, RecordsCopyTablesInStreamOrder) {
-  EXPECT_THAT(filter({kDump}).copy_tables, ElementsAre("public.glyphs", "public.\"my table\""));
+  EXPECT_THAT(filter({kRestoreSqlDump}).copy_tables,
+              ElementsAre("public.glyphs", "public.\"my table\""));
 }
 
 TEST(RestoreSqlFilter, KeepsOwnershipStatementsWhenAsked) {
   RestoreSqlOptions options = options_with_timeout(30);
   options.skip_ownership = false;
-  const Filtered result = filter({kDump}, options);
+  const Filtered result = filter({kRestoreSqlDump}, options);
   EXPECT_EQ(result.skipped, 0u);
   EXPECT_THAT(result.output, HasSubstr("\nALTER TABLE public.glyphs OWNER TO beelab;\n"));
   EXPECT_THAT(result.output, HasSubstr("\nGRANT ALL ON SCHEMA public TO beelab;\n"));
@@ -216,9 +217,9 @@ TEST(RestoreSqlFilter, MultiLineStatementsAndStatementsWithoutSemicolonAreKept) 
 }
 
 TEST(RestoreSqlFilter, OutputDoesNotDependOnWhereTheInputIsSplit) {
-  const Filtered whole = filter({kDump});
-  for (std::size_t offset = 0; offset <= kDump.size(); ++offset) {
-    const Filtered split = filter_split_at(kDump, offset);
+  const Filtered whole = filter({kRestoreSqlDump});
+  for (std::size_t offset = 0; offset <= kRestoreSqlDump.size(); ++offset) {
+    const Filtered split = filter_split_at(kRestoreSqlDump, offset);
     ASSERT_EQ(split.output, whole.output) << "split at byte " << offset;
     ASSERT_EQ(split.copy_tables, whole.copy_tables) << "split at byte " << offset;
     ASSERT_EQ(split.skipped, whole.skipped) << "split at byte " << offset;
@@ -226,7 +227,7 @@ TEST(RestoreSqlFilter, OutputDoesNotDependOnWhereTheInputIsSplit) {
 }
 
 TEST(RestoreSqlFilter, OutputIsTheSameWhenFedOneByteAtATime) {
-  const Filtered bytewise = filter_bytewise(kDump);
+  const Filtered bytewise = filter_bytewise(kRestoreSqlDump);
   EXPECT_EQ(bytewise.output, kFiltered);
   EXPECT_THAT(bytewise.copy_tables, ElementsAre("public.glyphs", "public.\"my table\""));
   EXPECT_EQ(bytewise.skipped, 4u);

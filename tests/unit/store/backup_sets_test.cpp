@@ -11,7 +11,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-const std::vector<std::string> kListing = {
+const std::vector<std::string> kSetsListing = {
     "app_prod_db_app_2026-11-24_031500.sql.gz",
     "app_prod_media_2026-11-24_031500.tgz",
     "app_prod_2026-11-24_031500.json",
@@ -29,7 +29,7 @@ const std::vector<std::string> kListing = {
 };
 
 TEST(GroupBackupSets, GroupsByPrefixEnvironmentAndTimestampNewestFirst) {
-  const auto sets = group_backup_sets(kListing);
+  const auto sets = group_backup_sets(kSetsListing);
   std::vector<std::string> names;
   for (const auto& set : sets) names.push_back(set.name + ":" + to_string(set.kind()));
   EXPECT_THAT(
@@ -52,7 +52,7 @@ TEST(ParseBackupTimestamp, RefusesImpossibleDates) {
 std::vector<std::string> selected(const std::string& selector,
                                   std::optional<manifest::Environment> environment) {
   std::vector<std::string> names;
-  for (const auto& set : select_sets(group_backup_sets(kListing), environment, "", selector))
+  for (const auto& set : select_sets(group_backup_sets(kSetsListing), environment, "", selector))
     names.push_back(set.name);
   return names;
 }

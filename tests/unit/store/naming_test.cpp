@@ -125,7 +125,7 @@ TEST(MetadataFileName, SafetyBackupsHaveTheirOwnSet) {
   EXPECT_EQ(metadata_file_name(*parsed), "beelab_prod_pre-restore_2026-11-24_031500.json");
 }
 
-const std::vector<std::string> kListing = {
+const std::vector<std::string> kNamingListing = {
     "beelab_prod_db_app_2026-11-23_031500.sql.gz",
     "beelab_prod_db_app_2026-11-24_031500.sql.gz",  // newest regular prod database
     "beelab_prod_db_app_2026-11-22_235959.sql.gz",
@@ -140,19 +140,24 @@ const std::vector<std::string> kListing = {
 };
 
 TEST(NewestBackup, PicksTheNewestTimestampOfTheKind) {
-  EXPECT_EQ(newest_backup(kListing, "beelab", manifest::Environment::prod, ArtifactKind::database),
-            "beelab_prod_db_app_2026-11-24_031500.sql.gz");
-  EXPECT_EQ(newest_backup(kListing, "beelab", manifest::Environment::prod, ArtifactKind::media),
-            "beelab_prod_media_2026-11-23_031500.tgz");
+  EXPECT_EQ(
+      newest_backup(kNamingListing, "beelab", manifest::Environment::prod, ArtifactKind::database),
+      "beelab_prod_db_app_2026-11-24_031500.sql.gz");
+  EXPECT_EQ(
+      newest_backup(kNamingListing, "beelab", manifest::Environment::prod, ArtifactKind::media),
+      "beelab_prod_media_2026-11-23_031500.tgz");
 }
 
 TEST(NewestBackup, IgnoresSafetyBackupsOtherEnvironmentsPrefixesAndPartialFiles) {
-  EXPECT_EQ(newest_backup(kListing, "beelab", manifest::Environment::dev, ArtifactKind::database),
-            "beelab_dev_db_app_2026-11-26_000000.sql.gz");
-  EXPECT_EQ(newest_backup(kListing, "other", manifest::Environment::prod, ArtifactKind::database),
-            "other_prod_db_app_2026-11-27_000000.sql.gz");
-  EXPECT_EQ(newest_backup(kListing, "beelab", manifest::Environment::dev, ArtifactKind::media),
-            std::nullopt);
+  EXPECT_EQ(
+      newest_backup(kNamingListing, "beelab", manifest::Environment::dev, ArtifactKind::database),
+      "beelab_dev_db_app_2026-11-26_000000.sql.gz");
+  EXPECT_EQ(
+      newest_backup(kNamingListing, "other", manifest::Environment::prod, ArtifactKind::database),
+      "other_prod_db_app_2026-11-27_000000.sql.gz");
+  EXPECT_EQ(
+      newest_backup(kNamingListing, "beelab", manifest::Environment::dev, ArtifactKind::media),
+      std::nullopt);
   EXPECT_EQ(newest_backup({"beelab_prod_pre-restore_db_app_2026-11-25_080000.sql.gz",
                            ".beelab_prod_db_app_2026-11-28_000000.sql.gz.partial-123"},
                           "beelab", manifest::Environment::prod, ArtifactKind::database),
@@ -160,7 +165,7 @@ TEST(NewestBackup, IgnoresSafetyBackupsOtherEnvironmentsPrefixesAndPartialFiles)
 }
 
 TEST(NewestBackup, DoesNotDependOnTheListingOrder) {
-  std::vector<std::string> reversed(kListing.rbegin(), kListing.rend());
+  std::vector<std::string> reversed(kNamingListing.rbegin(), kNamingListing.rend());
   EXPECT_EQ(newest_backup(reversed, "beelab", manifest::Environment::prod, ArtifactKind::database),
             "beelab_prod_db_app_2026-11-24_031500.sql.gz");
 }

@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 using hivekeeper::testing::error_from;
 using ::testing::ElementsAre;
 
-const Clock::time_point kNow = sys_days{2026y / November / 24} + 3h + 15min;
+const Clock::time_point kBackupNow = sys_days{2026y / November / 24} + 3h + 15min;
 
 manifest::Manifest manifest_from(const std::string& spec) {
   return manifest::parse_manifest(
@@ -47,13 +47,13 @@ target::TargetFacts direct_server() {
 TEST(PlanBackup, PrefixDefaultsToTheComposeProject) {
   const BackupPlan plan =
       plan_backup(manifest_from("  environment: prod\n  media:\n    enabled: true\n"),
-                  found_in("beelab"), kNow);
+                  found_in("beelab"), kBackupNow);
   EXPECT_EQ(plan.job_name, "nightly-prod");
   EXPECT_EQ(plan.environment, manifest::Environment::prod);
   EXPECT_EQ(plan.project, "beelab");
   EXPECT_EQ(plan.prefix, "beelab");
   EXPECT_EQ(plan.timestamp, "2026-11-24_031500");
-  EXPECT_EQ(plan.start, kNow);
+  EXPECT_EQ(plan.start, kBackupNow);
   EXPECT_EQ(plan.files.database, "beelab_prod_db_app_2026-11-24_031500.sql.gz");
   EXPECT_EQ(plan.files.media, "beelab_prod_media_2026-11-24_031500.tgz");
   EXPECT_EQ(plan.files.metadata, "beelab_prod_2026-11-24_031500.json");
@@ -69,7 +69,7 @@ TEST(PlanBackup, ExplicitPrefixAndDirectoryWin) {
   const BackupPlan plan = plan_backup(
       manifest_from(
           "  environment: dev\n  output:\n    prefix: beelab.eu\n    directory: /srv/backups\n"),
-      found_in("beelab"), kNow);
+      found_in("beelab"), kBackupNow);
   EXPECT_EQ(plan.prefix, "beelab.eu");
   EXPECT_EQ(plan.output_directory, std::filesystem::path("/srv/backups"));
   EXPECT_EQ(plan.files.database, "beelab.eu_dev_db_app_2026-11-24_031500.sql.gz");
@@ -77,8 +77,8 @@ TEST(PlanBackup, ExplicitPrefixAndDirectoryWin) {
 }
 
 TEST(PlanBackup, NoPrefixAndNoProjectIsInvalidInput) {
-  const auto error =
-      error_from([] { plan_backup(manifest_from("  environment: prod\n"), found_in(""), kNow); });
+  const auto error = error_from(
+      [] { plan_backup(manifest_from("  environment: prod\n"), found_in(""), kBackupNow); });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "PrefixUnknown");
   EXPECT_EQ(error->kind(), ErrorKind::invalid_input);
@@ -90,15 +90,16 @@ TEST(PlanBackup, NoPrefixAndNoProjectIsInvalidInput) {
 }
 
 TEST(PlanBackup, ExplicitPrefixNeedsNoProject) {
-  const BackupPlan plan = plan_backup(
-      manifest_from("  environment: prod\n  output:\n    prefix: beelab\n"), found_in(""), kNow);
+  const BackupPlan plan =
+      plan_backup(manifest_from("  environment: prod\n  output:\n    prefix: beelab\n"),
+                  found_in(""), kBackupNow);
   EXPECT_EQ(plan.prefix, "beelab");
   EXPECT_EQ(plan.project, "");
 }
 
 TEST(PlanBackup, NoMediaWhenMediaIsOff) {
   const BackupPlan plan =
-      plan_backup(manifest_from("  environment: prod\n"), found_in("beelab"), kNow);
+      plan_backup(manifest_from("  environment: prod\n"), found_in("beelab"), kBackupNow);
   EXPECT_FALSE(plan.has_media());
 }
 
@@ -108,12 +109,12 @@ TEST(PlanBackup, DirectModeNamesTheServerAndTheDirectoryAndNeedsAPrefix) {
       "      database: app\n      user: django\n      passwordFrom:\n        env: PGPASS\n"
       "  media:\n    enabled: true\n    path: /media\n";
   const auto error =
-      error_from([&] { plan_backup(manifest_from(direct_spec), direct_server(), kNow); });
+      error_from([&] { plan_backup(manifest_from(direct_spec), direct_server(), kBackupNow); });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "PrefixUnknown");
 
   const BackupPlan plan = plan_backup(
-      manifest_from(direct_spec + "  output:\n    prefix: beelab\n"), direct_server(), kNow);
+      manifest_from(direct_spec + "  output:\n    prefix: beelab\n"), direct_server(), kBackupNow);
   EXPECT_EQ(plan.project, "");
   EXPECT_EQ(plan.database_location, (target::Location{"server", "postgres.beelab.svc:5432"}));
   EXPECT_EQ(plan.media_location, (target::Location{"directory", "/media"}));
@@ -124,7 +125,7 @@ TEST(PlanBackup, SafetyBackupIsNamedPreRestore) {
   manifest::BackupSpec spec;
   spec.environment = manifest::Environment::prod;
   spec.output.directory = "/srv/backups";
-  const BackupPlan plan = plan_backup("restore-prod", spec, found_in("beelab"), kNow, true);
+  const BackupPlan plan = plan_backup("restore-prod", spec, found_in("beelab"), kBackupNow, true);
   EXPECT_EQ(plan.job_name, "restore-prod");
   EXPECT_EQ(plan.files.database, "beelab_prod_pre-restore_db_app_2026-11-24_031500.sql.gz");
   EXPECT_EQ(plan.files.metadata, "beelab_prod_pre-restore_2026-11-24_031500.json");
@@ -135,7 +136,7 @@ TEST(PlanBackup, DatabaseNameWithASlashCannotNameAFile) {
   target::TargetFacts found = found_in("beelab");
   found.database.name = "app/../../etc";
   const auto error =
-      error_from([&] { plan_backup(manifest_from("  environment: prod\n"), found, kNow); });
+      error_from([&] { plan_backup(manifest_from("  environment: prod\n"), found, kBackupNow); });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "InvalidDatabaseName");
   EXPECT_EQ(error->exit_code(), 2);
@@ -145,20 +146,20 @@ TEST(PlanBackup, DatabaseNameWithASlashCannotNameAFile) {
 TEST(WithFreeNames, TakesTheNextFreeSecondWhenASetOfThisSecondExists) {
   const BackupPlan plan =
       plan_backup(manifest_from("  environment: prod\n  media:\n    enabled: true\n"),
-                  found_in("beelab"), kNow);
+                  found_in("beelab"), kBackupNow);
   EXPECT_EQ(with_free_names(plan, {"beelab_prod_2026-11-24_031459.json"}).timestamp,
             "2026-11-24_031500");
   const BackupPlan next = with_free_names(plan, {"beelab_prod_db_app_2026-11-24_031500.sql.gz",
                                                  "beelab_prod_media_2026-11-24_031501.tgz"});
   EXPECT_EQ(next.timestamp, "2026-11-24_031502");
-  EXPECT_EQ(next.start, kNow + 2s);
+  EXPECT_EQ(next.start, kBackupNow + 2s);
   EXPECT_EQ(next.files.database, "beelab_prod_db_app_2026-11-24_031502.sql.gz");
   EXPECT_EQ(next.files.metadata, "beelab_prod_2026-11-24_031502.json");
 }
 
 TEST(WithFreeNames, KeepsASafetyBackupASafetyBackup) {
   manifest::BackupSpec spec;
-  const BackupPlan plan = plan_backup("restore-dev", spec, found_in("beelab"), kNow, true);
+  const BackupPlan plan = plan_backup("restore-dev", spec, found_in("beelab"), kBackupNow, true);
   const BackupPlan next = with_free_names(plan, {plan.files.metadata});
   EXPECT_EQ(next.files.database, "beelab_dev_pre-restore_db_app_2026-11-24_031501.sql.gz");
 }
@@ -168,7 +169,7 @@ TEST(PlanBackup, PgDumpCommandCarriesTheManifestsOptionsAndTheIdentity) {
       plan_backup(manifest_from("  environment: prod\n  dump:\n    noPrivileges: false\n    "
                                 "excludeTables: [django_session]\n"
                                 "    compressionLevel: 3\n"),
-                  found_in("beelab"), kNow);
+                  found_in("beelab"), kBackupNow);
   EXPECT_THAT(plan.pg_dump_options,
               ElementsAre("--format=plain", "--encoding=UTF8", "--clean", "--if-exists",
                           "--no-owner", "--exclude-table=django_session"));

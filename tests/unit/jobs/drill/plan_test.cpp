@@ -19,7 +19,7 @@ using ::testing::HasSubstr;
 using namespace std::chrono;
 using namespace std::chrono_literals;
 
-const Clock::time_point kNow = sys_days{2026y / November / 27} + 10h + 4min + 5s;
+const Clock::time_point kDrillNow = sys_days{2026y / November / 27} + 10h + 4min + 5s;
 
 manifest::Manifest drill_manifest(const std::string& spec = "") {
   return manifest::parse_manifest(
@@ -44,7 +44,7 @@ target::TargetFacts direct_facts() {
   return facts;
 }
 
-const std::vector<std::string> kListing = {
+const std::vector<std::string> kDrillListing = {
     "beelab_prod_db_app_2026-11-23_031500.sql.gz",
     "beelab_prod_2026-11-23_031500.json",
     "beelab_prod_db_app_2026-11-24_031500.sql.gz",
@@ -57,11 +57,12 @@ const std::vector<std::string> kListing = {
 };
 
 TEST(ScratchDatabaseName, IsABareIdentifierWithTheTimeAndTheSuffix) {
-  EXPECT_EQ(scratch_database_name(kNow, "a1b2c3"), "hk_drill_20261127_100405_a1b2c3");
+  EXPECT_EQ(scratch_database_name(kDrillNow, "a1b2c3"), "hk_drill_20261127_100405_a1b2c3");
 }
 
 TEST(PlanDrill, LatestIsTheNewestBackupSetWithItsMediaAndMetadata) {
-  const DrillPlan plan = plan_drill(drill_manifest(), docker_facts(), kListing, kNow, "a1b2c3");
+  const DrillPlan plan =
+      plan_drill(drill_manifest(), docker_facts(), kDrillListing, kDrillNow, "a1b2c3");
   EXPECT_EQ(plan.job_name, "drill-prod");
   EXPECT_EQ(plan.set.name, "beelab_prod_2026-11-24_031500");
   EXPECT_EQ(plan.database.file,
@@ -80,7 +81,7 @@ TEST(PlanDrill, LatestIsTheNewestBackupSetWithItsMediaAndMetadata) {
 
 TEST(PlanDrill, ASetNamedByTimestampWithoutMediaIsTheDatabaseAlone) {
   const DrillPlan plan = plan_drill(drill_manifest("  source: {set: 2026-11-23_031500}\n"),
-                                    docker_facts(), kListing, kNow, "a1b2c3");
+                                    docker_facts(), kDrillListing, kDrillNow, "a1b2c3");
   EXPECT_EQ(plan.set.name, "beelab_prod_2026-11-23_031500");
   EXPECT_FALSE(plan.media.has_value());
   EXPECT_THAT(plan.files(),
@@ -89,8 +90,8 @@ TEST(PlanDrill, ASetNamedByTimestampWithoutMediaIsTheDatabaseAlone) {
 }
 
 TEST(PlanDrill, MediaFalseLeavesTheArchiveOut) {
-  const DrillPlan plan =
-      plan_drill(drill_manifest("  media: false\n"), docker_facts(), kListing, kNow, "a1b2c3");
+  const DrillPlan plan = plan_drill(drill_manifest("  media: false\n"), docker_facts(),
+                                    kDrillListing, kDrillNow, "a1b2c3");
   EXPECT_EQ(plan.set.name, "beelab_prod_2026-11-24_031500");
   EXPECT_FALSE(plan.media.has_value());
 }
@@ -98,7 +99,7 @@ TEST(PlanDrill, MediaFalseLeavesTheArchiveOut) {
 TEST(PlanDrill, MediaTrueForASetWithoutAnArchiveIsRefused) {
   const auto error = error_from([] {
     plan_drill(drill_manifest("  media: true\n  source: {set: 2026-11-23_031500}\n"),
-               docker_facts(), kListing, kNow, "a1b2c3");
+               docker_facts(), kDrillListing, kDrillNow, "a1b2c3");
   });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "SetHasNoMedia");
@@ -108,23 +109,24 @@ TEST(PlanDrill, MediaTrueForASetWithoutAnArchiveIsRefused) {
 TEST(PlanDrill, ASafetyBackupIsDrilledWhenNamedAndNeverAsLatest) {
   const DrillPlan named = plan_drill(
       drill_manifest("  source: {set: beelab_prod_pre-restore_db_app_2026-11-25_080000.sql.gz}\n"),
-      docker_facts(), kListing, kNow, "a1b2c3");
+      docker_facts(), kDrillListing, kDrillNow, "a1b2c3");
   EXPECT_EQ(named.set.name, "beelab_prod_pre-restore_2026-11-25_080000");
-  const DrillPlan latest = plan_drill(drill_manifest(), docker_facts(), kListing, kNow, "a1b2c3");
+  const DrillPlan latest =
+      plan_drill(drill_manifest(), docker_facts(), kDrillListing, kDrillNow, "a1b2c3");
   EXPECT_EQ(latest.set.name, "beelab_prod_2026-11-24_031500");
 }
 
 TEST(PlanDrill, OnlyTheProjectsPrefixUnlessAnotherIsGiven) {
   const DrillPlan plan = plan_drill(drill_manifest("  source: {prefix: other}\n"), docker_facts(),
-                                    kListing, kNow, "a1b2c3");
+                                    kDrillListing, kDrillNow, "a1b2c3");
   EXPECT_EQ(plan.set.name, "other_prod_2026-11-26_031500");
   EXPECT_FALSE(plan.metadata.has_value());  // a seed-made set: drilled against the dump itself
 }
 
 TEST(PlanDrill, NothingToDrillIsSetNotFound) {
   const auto error = error_from([] {
-    plan_drill(drill_manifest("  source: {set: 2026-01-01_000000}\n"), docker_facts(), kListing,
-               kNow, "a1b2c3");
+    plan_drill(drill_manifest("  source: {set: 2026-01-01_000000}\n"), docker_facts(),
+               kDrillListing, kDrillNow, "a1b2c3");
   });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "SetNotFound");
@@ -132,11 +134,11 @@ TEST(PlanDrill, NothingToDrillIsSetNotFound) {
 }
 
 TEST(PlanDrill, ATimestampShareByABackupAndASafetyBackupNeedsOneNamed) {
-  std::vector<std::string> listing = kListing;
+  std::vector<std::string> listing = kDrillListing;
   listing.push_back("beelab_prod_pre-restore_db_app_2026-11-24_031500.sql.gz");
   const auto error = error_from([&] {
     plan_drill(drill_manifest("  source: {set: 2026-11-24_031500}\n"), docker_facts(), listing,
-               kNow, "a1b2c3");
+               kDrillNow, "a1b2c3");
   });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "DrillNeedsOneSet");
@@ -148,7 +150,7 @@ TEST(PlanDrill, ASetWithoutADumpIsRefused) {
   const auto error = error_from([] {
     plan_drill(drill_manifest(), docker_facts(),
                {"beelab_prod_media_2026-11-24_031500.tgz", "beelab_prod_2026-11-24_031500.json"},
-               kNow, "a1b2c3");
+               kDrillNow, "a1b2c3");
   });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "SetHasNoDump");
@@ -159,7 +161,7 @@ TEST(PlanDrill, DirectModeUnpacksIntoAFolderUnderTheBackupDirectory) {
   const DrillPlan plan =
       plan_drill(drill_manifest("  target:\n    postgres: {host: db, database: app, user: django}\n"
                                 "  source: {directory: /backups, prefix: beelab}\n"),
-                 direct_facts(), kListing, kNow, "a1b2c3");
+                 direct_facts(), kDrillListing, kDrillNow, "a1b2c3");
   EXPECT_EQ(plan.scratch_media,
             (target::Location{"directory", "/backups/.hivekeeper-drill-20261127-100405-a1b2c3"}));
   EXPECT_EQ(plan.database.file,
@@ -169,7 +171,7 @@ TEST(PlanDrill, DirectModeUnpacksIntoAFolderUnderTheBackupDirectory) {
 TEST(PlanDrill, DirectModeNeedsAPrefix) {
   const auto error = error_from([] {
     plan_drill(drill_manifest("  target:\n    postgres: {host: db, database: app, user: django}\n"),
-               direct_facts(), kListing, kNow, "a1b2c3");
+               direct_facts(), kDrillListing, kDrillNow, "a1b2c3");
   });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "PrefixUnknown");
@@ -180,7 +182,7 @@ TEST(PlanDrill, AScratchNameThatIsTheLiveDatabaseIsRefused) {
   target::TargetFacts facts = docker_facts();
   facts.database.name = "hk_drill_20261127_100405_a1b2c3";
   const auto error =
-      error_from([&] { plan_drill(drill_manifest(), facts, kListing, kNow, "a1b2c3"); });
+      error_from([&] { plan_drill(drill_manifest(), facts, kDrillListing, kDrillNow, "a1b2c3"); });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "DrillWouldTouchLive");
   EXPECT_EQ(error->exit_code(), 1);

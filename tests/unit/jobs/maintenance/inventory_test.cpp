@@ -17,14 +17,15 @@ SetSummary summary(const std::string& metadata_name, std::uint64_t bytes = 100) 
   return result;
 }
 
-const store::Clock::time_point kNow = sys_days{2026y / November / 30} + 12h;
+const store::Clock::time_point kInventoryNow = sys_days{2026y / November / 30} + 12h;
 
 TEST(Staleness, FreshWhenTheNewestGoodSetIsYoungerThanMaxAge) {
   const std::vector<SetSummary> sets = {summary("app_prod_2026-11-30_030000.json")};
-  EXPECT_FALSE(
-      staleness(sets, manifest::Environment::prod, *manifest::parse_duration("26h"), kNow));
-  EXPECT_THAT(*staleness(sets, manifest::Environment::prod, *manifest::parse_duration("2h"), kNow),
-              ::testing::HasSubstr("app_prod_2026-11-30_030000"));
+  EXPECT_FALSE(staleness(sets, manifest::Environment::prod, *manifest::parse_duration("26h"),
+                         kInventoryNow));
+  EXPECT_THAT(
+      *staleness(sets, manifest::Environment::prod, *manifest::parse_duration("2h"), kInventoryNow),
+      ::testing::HasSubstr("app_prod_2026-11-30_030000"));
 }
 
 TEST(Staleness, SafetyFailedAndEmptySetsDoNotCount) {
@@ -34,10 +35,12 @@ TEST(Staleness, SafetyFailedAndEmptySetsDoNotCount) {
   const std::vector<SetSummary> sets = {summary("app_prod_pre-restore_2026-11-30_110000.json"),
                                         failed, summary("app_prod_2026-11-30_090000.json", 0),
                                         summary("app_prod_2026-11-20_000000.json")};
-  EXPECT_THAT(*staleness(sets, manifest::Environment::prod, *manifest::parse_duration("1d"), kNow),
-              ::testing::HasSubstr("app_prod_2026-11-20_000000"));
-  EXPECT_THAT(*staleness({}, manifest::Environment::dev, *manifest::parse_duration("1d"), kNow),
-              ::testing::HasSubstr("no good dev set"));
+  EXPECT_THAT(
+      *staleness(sets, manifest::Environment::prod, *manifest::parse_duration("1d"), kInventoryNow),
+      ::testing::HasSubstr("app_prod_2026-11-20_000000"));
+  EXPECT_THAT(
+      *staleness({}, manifest::Environment::dev, *manifest::parse_duration("1d"), kInventoryNow),
+      ::testing::HasSubstr("no good dev set"));
 }
 
 }  // namespace

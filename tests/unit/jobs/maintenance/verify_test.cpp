@@ -21,7 +21,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-const std::string kDump =
+const std::string kVerifiedDump =
     "--\n-- PostgreSQL database dump\n--\n\nSET statement_timeout = 0;\n"
     "CREATE TABLE public.glyphs (id integer);\n"
     "COPY public.glyphs (id) FROM stdin;\n1\n2\n\\.\n\n"
@@ -65,7 +65,7 @@ store::Verification verify(const TempDir& directory) {
 
 TEST(VerifySet, AWholeSetPasses) {
   TempDir directory;
-  write_gzip(directory / kDumpName, kDump);
+  write_gzip(directory / kDumpName, kVerifiedDump);
   write_metadata(directory);
   const auto result = verify(directory);
   EXPECT_TRUE(result.passed);
@@ -76,7 +76,7 @@ TEST(VerifySet, AWholeSetPasses) {
 
 TEST(VerifySet, ADamagedStreamFailsNamingTheFile) {
   TempDir directory;
-  write_gzip(directory / kDumpName, kDump);
+  write_gzip(directory / kDumpName, kVerifiedDump);
   write_metadata(directory);
   std::string bytes = hivekeeper::testing::read_file(directory / kDumpName);
   bytes[bytes.size() / 2] ^= 0x55;
@@ -89,8 +89,9 @@ TEST(VerifySet, ADamagedStreamFailsNamingTheFile) {
 
 TEST(VerifySet, ADumpWithoutPgDumpsClosingLineFailsEvenWithMatchingChecksums) {
   TempDir directory;
-  write_gzip(directory / kDumpName,
-             kDump.substr(0, kDump.find("--\n-- PostgreSQL database dump complete")));
+  write_gzip(
+      directory / kDumpName,
+      kVerifiedDump.substr(0, kVerifiedDump.find("--\n-- PostgreSQL database dump complete")));
   write_metadata(directory);  // the checksums describe the cut file
   const auto result = verify(directory);
   EXPECT_FALSE(result.passed);
@@ -99,7 +100,7 @@ TEST(VerifySet, ADumpWithoutPgDumpsClosingLineFailsEvenWithMatchingChecksums) {
 
 TEST(VerifySet, MetadataThatDisagreesWithTheFilesOrTheNameFails) {
   TempDir directory;
-  write_gzip(directory / kDumpName, kDump);
+  write_gzip(directory / kDumpName, kVerifiedDump);
   write_metadata(directory,
                  {{"prefix", "other"},
                   {"artifacts",
@@ -117,11 +118,11 @@ TEST(VerifySet, MetadataThatDisagreesWithTheFilesOrTheNameFails) {
 
 TEST(VerifySet, ASeedMadeSetIsCheckedForItsStreamAlone) {
   TempDir directory;
-  write_gzip(directory / kDumpName, kDump);
+  write_gzip(directory / kDumpName, kVerifiedDump);
   auto result = verify(directory);
   EXPECT_TRUE(result.passed);
   EXPECT_EQ(result.details.value("note", ""), "no metadata: streams checked, no checksums");
-  write_gzip(directory / kDumpName, kDump.substr(0, 40));
+  write_gzip(directory / kDumpName, kVerifiedDump.substr(0, 40));
   result = verify(directory);
   EXPECT_FALSE(result.passed);
 }

@@ -87,7 +87,7 @@ TEST(ResolveSource, LatestNeverPicksASafetyBackup) {
 using namespace std::chrono;
 using namespace std::chrono_literals;
 
-const Clock::time_point kNow = sys_days{2026y / November / 27} + 10h;
+const Clock::time_point kRestoreNow = sys_days{2026y / November / 27} + 10h;
 
 manifest::Manifest restore_manifest(const std::string& spec) {
   return manifest::parse_manifest(
@@ -105,12 +105,13 @@ target::TargetFacts beelab() {
   return facts;
 }
 
-const std::vector<std::string> kListing = {
+const std::vector<std::string> kRestoreListing = {
     "beelab_prod_db_app_2026-11-23_031500.sql.gz", "beelab_prod_db_app_2026-11-24_031500.sql.gz",
     "beelab_prod_media_2026-11-24_031500.tgz", "beelab_prod_2026-11-24_031500.json"};
 
 TEST(PlanRestore, LatestDatabaseWithASafetyBackupByDefault) {
-  const RestorePlan plan = plan_restore(restore_manifest(""), beelab(), kListing, kNow);
+  const RestorePlan plan =
+      plan_restore(restore_manifest(""), beelab(), kRestoreListing, kRestoreNow);
   EXPECT_EQ(plan.job_name, "restore-prod");
   EXPECT_EQ(plan.database.file,
             std::filesystem::path("backups/django/beelab_prod_db_app_2026-11-24_031500.sql.gz"));
@@ -133,7 +134,7 @@ TEST(PlanRestore, MediaComeAlongAndTheSafetyBackupTakesThemToo) {
   const RestorePlan plan = plan_restore(
       restore_manifest("  source:\n    media: latest\n  reset: true\n  terminateConnections: "
                        "true\n  lockTimeoutSeconds: 5\n  quiesce:\n    services: [web]\n"),
-      facts, kListing, kNow);
+      facts, kRestoreListing, kRestoreNow);
   ASSERT_TRUE(plan.media.has_value());
   EXPECT_EQ(plan.media->name, "beelab_prod_media_2026-11-24_031500.tgz");
   EXPECT_TRUE(plan.reset);
@@ -146,15 +147,15 @@ TEST(PlanRestore, MediaComeAlongAndTheSafetyBackupTakesThemToo) {
 }
 
 TEST(PlanRestore, NoSafetyBackupWhenSwitchedOff) {
-  const RestorePlan plan =
-      plan_restore(restore_manifest("  safetyBackup: false\n"), beelab(), kListing, kNow);
+  const RestorePlan plan = plan_restore(restore_manifest("  safetyBackup: false\n"), beelab(),
+                                        kRestoreListing, kRestoreNow);
   EXPECT_FALSE(plan.safety_backup.has_value());
 }
 
 TEST(PlanRestore, ASourcePrefixWinsOverTheProject) {
   const RestorePlan plan =
       plan_restore(restore_manifest("  source:\n    prefix: other\n"), beelab(),
-                   {"other_prod_db_app_2026-01-01_000000.sql.gz"}, kNow);
+                   {"other_prod_db_app_2026-01-01_000000.sql.gz"}, kRestoreNow);
   EXPECT_EQ(plan.database.name, "other_prod_db_app_2026-01-01_000000.sql.gz");
   EXPECT_EQ(plan.safety_backup->prefix, "other");
 }
@@ -163,7 +164,7 @@ TEST(PlanRestore, LatestOrASafetyBackupNeedAPrefix) {
   target::TargetFacts direct = beelab();
   direct.project = "";
   const auto error =
-      error_from([&] { plan_restore(restore_manifest(""), direct, kListing, kNow); });
+      error_from([&] { plan_restore(restore_manifest(""), direct, kRestoreListing, kRestoreNow); });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->reason(), "PrefixUnknown");
   EXPECT_EQ(error->exit_code(), 2);
@@ -179,7 +180,7 @@ TEST(PlanRestore, ANamedFileWithoutSafetyBackupNeedsNoPrefixNorListing) {
   const manifest::Manifest manifest =
       restore_manifest("  source:\n    database: /mnt/seed/app.sql.gz\n  safetyBackup: false\n");
   EXPECT_FALSE(restore_needs_listing(manifest.restore));
-  const RestorePlan plan = plan_restore(manifest, direct, {}, kNow);
+  const RestorePlan plan = plan_restore(manifest, direct, {}, kRestoreNow);
   EXPECT_EQ(plan.database.file, std::filesystem::path("/mnt/seed/app.sql.gz"));
   EXPECT_EQ(plan.database.directory, std::filesystem::path("/mnt/seed"));
   EXPECT_EQ(plan.database.name, "app.sql.gz");

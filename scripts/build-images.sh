@@ -4,6 +4,7 @@
 #   hivekeeper-dev          the toolchain plus docker CLI, Compose and psql, for building and testing
 #   hivekeeper-postgres:17  Postgres 17 with the official image's interface (tests/images/postgres)
 #   hivekeeper-postgres:18  the same with Debian sid's postgresql-18, for the version-mismatch suite
+#   hivekeeper-offsite      moto_server (S3 API), awscli and age: the off-site suites' reference tools
 # Pass image names to build only those. Each image carries a hash of the files it is built from
 # (label hivekeeper.sources); one whose files did not change is not rebuilt at all, and the others
 # reuse Docker's layer cache.
@@ -15,6 +16,7 @@ sources_of() { # image -> the files and folders it is built from
     hivekeeper:latest) echo Dockerfile CMakeLists.txt .clang-format cmake manifests/schema runner ;;
     hivekeeper-dev) echo Dockerfile ;;
     hivekeeper-postgres:*) echo tests/images/postgres ;;
+    hivekeeper-offsite) echo tests/images/offsite ;;
   esac
 }
 sources_hash() { # image
@@ -23,7 +25,7 @@ sources_hash() { # image
     | sha256sum | cut -c1-16
 }
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(hivekeeper:latest hivekeeper-dev hivekeeper-postgres:17 hivekeeper-postgres:18)
+[ ${#wanted[@]} -gt 0 ] || wanted=(hivekeeper:latest hivekeeper-dev hivekeeper-postgres:17 hivekeeper-postgres:18 hivekeeper-offsite)
 for image in "${wanted[@]}"; do
   started=$(date +%s)
   hash=$(sources_hash "$image")
@@ -37,6 +39,7 @@ for image in "${wanted[@]}"; do
     hivekeeper-dev) docker build -q "${label[@]}" --target dev -t hivekeeper-dev "$root" >/dev/null ;;
     hivekeeper-postgres:17) docker build -q "${label[@]}" -t hivekeeper-postgres:17 "$root/tests/images/postgres" >/dev/null ;;
     hivekeeper-postgres:18) docker build -q "${label[@]}" -t hivekeeper-postgres:18 --build-arg BASE_IMAGE=trixie-with-sid --build-arg PG_MAJOR=18 "$root/tests/images/postgres" >/dev/null ;;
+    hivekeeper-offsite) docker build -q "${label[@]}" -t hivekeeper-offsite "$root/tests/images/offsite" >/dev/null ;;
     *) echo "build-images: unknown image $image" >&2; exit 2 ;;
   esac
   echo "build-images: $image ready ($(( $(date +%s) - started )) s)" >&2

@@ -20,6 +20,8 @@ jobs::StoreScope scope_of(const Invocation& invocation, bool environment_operand
     const auto manifest = manifest::load_manifest(invocation.manifest_path);
     scope.directory = manifest.directory();
     scope.group_readable = manifest.group_readable();
+    scope.storage = manifest.storage;
+    scope.encryption = manifest.encryption;
     scope.prefix =
         manifest.is_restore() ? manifest.restore.source.prefix : manifest.backup.output.prefix;
   }
@@ -98,6 +100,11 @@ int list_command(const Invocation& invocation) {
     print_document(jobs::inventory_json(sets, store::Clock::now()), invocation.output_format);
   else
     print_sets(sets, invocation.output_format == "wide");
+  // Left by killed backups in a bucket: not sets, but billed until prune aborts them.
+  for (const auto& upload : jobs::list_unfinished_uploads(scope))
+    std::cerr << "hivekeeper: unfinished upload of " << upload.name << " (started "
+              << store::rfc3339(upload.started)
+              << ", a killed backup's; `hivekeeper prune` aborts it once it is an hour old)\n";
   if (invocation.max_age.empty()) return kExitOk;
   const auto max_age = manifest::parse_duration(invocation.max_age);
   if (!max_age)

@@ -35,7 +35,11 @@ std::vector<std::string> remove_partial_files(const fs::path& directory) {
     const std::string name = it->path().filename().string();
     if (!name.starts_with(".") || name.find(".partial-") == std::string::npos) continue;
     std::error_code removal;
-    fs::remove(it->path(), removal);
+    // The copies a restore fetched from a bucket are a folder (jobs/restore/fetch.h).
+    if (name.starts_with(".hivekeeper-fetch.partial-") && !it->is_symlink(removal))
+      fs::remove_all(it->path(), removal);
+    else
+      fs::remove(it->path(), removal);
     if (removal)
       throw job_failed(
           "RecoveryFailed",

@@ -27,8 +27,8 @@
 #include "status/lifecycle.h"
 #include "store/directory_lock.h"
 #include "store/journal.h"
-#include "store/local_store.h"
 #include "store/naming.h"
+#include "store/open_store.h"
 #include "store/restore_records.h"
 #include "target/target.h"
 
@@ -187,8 +187,9 @@ void record_restore(const manifest::Manifest& manifest, const RestoreOutcome& ou
 void run_under_lock(const manifest::Manifest& manifest, const std::string& start,
                     std::chrono::steady_clock::time_point started, status::StatusReporter& status,
                     JournalSlot& slot, bool once) {
-  store::LocalDirectoryStore store(manifest.directory(), manifest.group_readable());
-  const auto lock = store.lock(job_description(manifest, start), [&](const std::string& other) {
+  const auto store = store::open_store(manifest.storage, manifest.directory(),
+                                       manifest.group_readable(), manifest.kind == "BackupJob");
+  const auto lock = store->lock(job_description(manifest, start), [&](const std::string& other) {
     const std::string message = std::format("waiting for {} to finish: one job at a time uses {}",
                                             other, manifest.directory());
     spdlog::info("{}", message);
@@ -211,11 +212,11 @@ void run_under_lock(const manifest::Manifest& manifest, const std::string& start
     const auto target = target::open_target(request);
     std::optional<RestoreOutcome> restored;
     if (manifest.is_drill())
-      run_drill(manifest, *target, store, status, *journal);
+      run_drill(manifest, *target, *store, status, *journal);
     else if (manifest.is_restore())
-      restored = run_restore(manifest, *target, store, status, *journal);
+      restored = run_restore(manifest, *target, *store, status, *journal);
     else
-      run_backup(manifest, *target, store, status, *journal);
+      run_backup(manifest, *target, *store, status, *journal);
     wait_if_interrupted();
     if (once && restored) record_restore(manifest, *restored, status.path());
     const double seconds =

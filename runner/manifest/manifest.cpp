@@ -243,6 +243,14 @@ Manifest parse_manifest(std::string_view text, const std::string& source_name) {
       errors.insert(errors.end(), retention.begin(), retention.end());
     }
   }
+  const json& spec = document["spec"];
+  manifest.storage = storage_from(object_at(spec, "storage"));
+  manifest.encryption = encryption_from(object_at(spec, "encryption"));
+  for (const auto& error : storage_errors(manifest.storage, "spec.storage", kind == "BackupJob"))
+    errors.push_back(error);
+  for (const auto& error :
+       encryption_errors(manifest.encryption, "spec.encryption", kind == "BackupJob"))
+    errors.push_back(error);
   if (!errors.empty())
     throw invalid_input("InvalidManifest", source_name + " is not a valid " + kind + ":", "",
                         errors);

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "manifest/offsite.h"
 #include "manifest/retention.h"
 
 namespace hivekeeper::manifest {
@@ -119,10 +120,12 @@ struct DrillSpec {
 struct Manifest {
   std::string kind;  // "BackupJob", "RestoreJob" or "DrillJob"
   std::string name;
-  nlohmann::json document;  // as written, echoed into the status
-  BackupSpec backup;        // kind BackupJob
-  RestoreSpec restore;      // kind RestoreJob
-  DrillSpec drill;          // kind DrillJob
+  nlohmann::json document;    // as written, echoed into the status
+  BackupSpec backup;          // kind BackupJob
+  RestoreSpec restore;        // kind RestoreJob
+  DrillSpec drill;            // kind DrillJob
+  StorageSpec storage;        // any kind: spec.storage
+  EncryptionSpec encryption;  // any kind: spec.encryption
 
   bool is_restore() const { return kind == "RestoreJob"; }
   bool is_drill() const { return kind == "DrillJob"; }

@@ -6,6 +6,7 @@
 // directory (store/local_store.h) is the first implementation.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -18,6 +19,13 @@
 #include "archive/artifact_sink.h"
 
 namespace hivekeeper::store {
+
+// An upload a killed job left open in a bucket: no object yet, but billed until aborted.
+struct UnfinishedUpload {
+  std::string name;
+  std::string id;
+  std::chrono::system_clock::time_point started;
+};
 
 // Held for a job's whole run: one job at a time per store.
 class JobLock {
@@ -36,8 +44,18 @@ class BackupStore {
   // cannot be listed.
   virtual std::vector<std::string> names() const = 0;
 
-  // Where the runner reads the artifact NAME from.
+  // Where the runner reads the artifact NAME from (a local store's only; see is_local).
   virtual std::filesystem::path path_of(const std::string& name) const = 0;
+
+  // Where NAME is, for messages and the status: a path, or a URL.
+  virtual std::string location_of(const std::string& name) const { return path_of(name).string(); }
+
+  // False for a bucket: its artifacts are fetched into a local file before a job reads them.
+  virtual bool is_local() const { return true; }
+
+  // Streams NAME's bytes to SINK; false when the store has no NAME.
+  virtual bool read(const std::string& name,
+                    const std::function<void(std::string_view)>& sink) const = 0;
 
   // A small object (a set's metadata) whole; nullopt when there is none.
   virtual std::optional<std::string> read_small(const std::string& name) const = 0;
@@ -60,6 +78,10 @@ class BackupStore {
   // taken away again: a set is whole or absent. Returns the metadata's location.
   virtual std::string commit_set(const std::vector<archive::ArtifactSink*>& artifacts,
                                  const std::string& metadata_name, std::string_view metadata) = 0;
+
+  // Uploads killed jobs left open (a bucket's; a directory has none), and their abort.
+  virtual std::vector<UnfinishedUpload> unfinished_uploads() const { return {}; }
+  virtual void abort_upload(const UnfinishedUpload& /*upload*/) {}
 
   // Waits while another job holds the store (ON_WAIT gets its description once), then holds it
   // for as long as the returned lock lives.

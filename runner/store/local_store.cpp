@@ -29,6 +29,22 @@ std::vector<std::string> LocalDirectoryStore::names() const {
   return names;
 }
 
+bool LocalDirectoryStore::read(const std::string& name,
+                               const std::function<void(std::string_view)>& sink) const {
+  std::ifstream stream(directory_ / name, std::ios::binary);
+  if (!stream) return false;
+  std::vector<char> buffer(1024 * 1024);
+  while (stream) {
+    stream.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    if (stream.gcount() > 0)
+      sink(std::string_view(buffer.data(), static_cast<std::size_t>(stream.gcount())));
+  }
+  if (stream.bad())
+    throw job_failed("BackupUnreadable", "cannot read " + (directory_ / name).string(),
+                     "check the disk and the file's permissions");
+  return true;
+}
+
 std::optional<std::string> LocalDirectoryStore::read_small(const std::string& name) const {
   std::ifstream stream(directory_ / name, std::ios::binary);
   if (!stream) return std::nullopt;

@@ -20,6 +20,8 @@ class LocalDirectoryStore final : public BackupStore {
   std::filesystem::path path_of(const std::string& name) const override {
     return directory_ / name;
   }
+  bool read(const std::string& name,
+            const std::function<void(std::string_view)>& sink) const override;
   std::optional<std::string> read_small(const std::string& name) const override;
   std::optional<std::uint64_t> size_of(const std::string& name) const override;
   void put_record(const std::string& name, std::string_view content) override;

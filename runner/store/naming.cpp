@@ -27,9 +27,9 @@ BackupFileNames backup_file_names(const std::string& prefix, manifest::Environme
 std::optional<BackupFileName> parse_backup_file_name(std::string_view name) {
   // The prefix is the shortest match, so a database or prefix containing _dev_ still parses.
   static const std::regex database(
-      R"(^([A-Za-z0-9][A-Za-z0-9._-]*?)_(dev|prod)(_pre-restore)?_db_(.+)_(\d{4}-\d{2}-\d{2}_\d{6})\.sql\.gz$)");
+      R"(^([A-Za-z0-9][A-Za-z0-9._-]*?)_(dev|prod)(_pre-restore)?_db_(.+)_(\d{4}-\d{2}-\d{2}_\d{6})\.sql\.gz(\.age)?$)");
   static const std::regex media(
-      R"(^([A-Za-z0-9][A-Za-z0-9._-]*?)_(dev|prod)(_pre-restore)?_media_(\d{4}-\d{2}-\d{2}_\d{6})\.tgz$)");
+      R"(^([A-Za-z0-9][A-Za-z0-9._-]*?)_(dev|prod)(_pre-restore)?_media_(\d{4}-\d{2}-\d{2}_\d{6})\.tgz(\.age)?$)");
   static const std::regex metadata(
       R"(^([A-Za-z0-9][A-Za-z0-9._-]*?)_(dev|prod)(_pre-restore)?_(\d{4}-\d{2}-\d{2}_\d{6})\.json$)");
   const std::string text(name);
@@ -39,9 +39,11 @@ std::optional<BackupFileName> parse_backup_file_name(std::string_view name) {
     parsed.kind = ArtifactKind::database;
     parsed.database = match[4];
     parsed.timestamp = match[5];
+    parsed.encrypted = match[6].matched;
   } else if (std::regex_match(text, match, media)) {
     parsed.kind = ArtifactKind::media;
     parsed.timestamp = match[4];
+    parsed.encrypted = match[5].matched;
   } else if (std::regex_match(text, match, metadata)) {
     parsed.kind = ArtifactKind::metadata;
     parsed.timestamp = match[4];

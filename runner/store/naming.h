@@ -2,6 +2,7 @@
 //   <prefix>_<env>_db_<dbname>_<YYYY-MM-DD_HHMMSS>.sql.gz
 //   <prefix>_<env>_media_<YYYY-MM-DD_HHMMSS>.tgz
 //   <prefix>_<env>_<YYYY-MM-DD_HHMMSS>.json          (Hivekeeper's metadata of the set)
+// An artifact encrypted with age (spec.encryption.age) has .age appended; the metadata never.
 // A restore's safety backup puts _pre-restore after the environment, so `latest` never picks it
 // and it sorts next to the backups of its environment.
 // Timestamps are UTC. Pure functions of their arguments.
@@ -42,6 +43,7 @@ struct BackupFileName {
   ArtifactKind kind = ArtifactKind::database;
   std::string database;  // database files only
   std::string timestamp;
+  bool encrypted = false;  // ends in .age
 };
 std::optional<BackupFileName> parse_backup_file_name(std::string_view name);
 

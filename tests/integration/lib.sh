@@ -291,3 +291,46 @@ seed_style_backup() { # env timestamp [media] [dir]
       tar czf "/out/${PROJECT}_$1_media_$2.tgz" -C /app media
   fi
 }
+
+# Off-site suites: an S3 API server (moto_server, image hivekeeper-offsite) as the project's
+# service s3, reachable from the job containers as http://s3:5000, with the bucket hk-backups.
+# The jobs leave network_mode none for the project's network, as a user's must to reach a bucket.
+export AWS_ACCESS_KEY_ID=hk-test-key AWS_SECRET_ACCESS_KEY=hk-test-secret AWS_DEFAULT_REGION=us-east-1
+S3_BUCKET=hk-backups
+start_s3() {
+  python3 - "$WORK/compose.yml" "$WORK/hivekeeper.yml" <<'PY'
+import sys, yaml
+app = yaml.safe_load(open(sys.argv[1]))
+app["services"]["s3"] = {"image": "hivekeeper-offsite",
+                         "command": ["moto_server", "-H", "0.0.0.0", "-p", "5000"]}
+yaml.safe_dump(app, open(sys.argv[1], "w"), sort_keys=False)
+text = open(sys.argv[2]).read().replace("  network_mode: none\n", "")
+open(sys.argv[2], "w").write(text)
+PY
+  compose up -d s3 >/dev/null 2>&1 || fail "the S3 server did not start"
+  for _ in $(seq 1 60); do
+    aws_s3 s3 mb "s3://$S3_BUCKET" >/dev/null 2>&1 && return
+    sleep 0.5
+  done
+  fail "the S3 server did not answer within 30 s"
+}
+aws_s3() { # ARGS: the reference client against the test's server
+  compose exec -T -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e AWS_DEFAULT_REGION s3 \
+    aws --endpoint-url http://localhost:5000 "$@"
+}
+# The spec.storage block of a manifest for the test's bucket (PREFIX ends in /); KEEP_LOCAL for
+# a BackupJob only.
+s3_storage_yaml() { # prefix [keepLocal]
+  echo "  storage:"
+  [ -z "${2:-}" ] || echo "    keepLocal: $2"
+  cat <<YAML
+    s3:
+      endpoint: http://s3:5000
+      bucket: $S3_BUCKET
+      prefix: $1
+      forcePathStyle: true
+      accessKeyIdFrom: {env: AWS_ACCESS_KEY_ID}
+      secretAccessKeyFrom: {env: AWS_SECRET_ACCESS_KEY}
+YAML
+}
+S3_JOB_ENV=(-e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY)

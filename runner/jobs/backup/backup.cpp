@@ -13,6 +13,7 @@
 #include "jobs/backup/dump_database.h"
 #include "jobs/maintenance/prune.h"
 #include "jobs/progress.h"
+#include "store/encryption.h"
 
 namespace hivekeeper::jobs {
 namespace {
@@ -21,15 +22,34 @@ struct MediaResult {
   std::unique_ptr<archive::ParallelGzipWriter> writer;
   archive::WrittenFile file;
   archive::MediaArchiveStats stats;
+  std::optional<archive::WrittenFile> encrypted;
 };
+
+// A new artifact NAME in the store, encrypted on the way when there are recipients.
+std::unique_ptr<archive::ArtifactSink> create_artifact(
+    store::BackupStore& store, const std::string& name,
+    const std::optional<crypto::AgeRecipients>& recipients) {
+  auto sink = store.create(name);
+  if (!recipients) return sink;
+  return std::make_unique<store::EncryptingSink>(*recipients, std::move(sink));
+}
+
+// The stored file of an encrypted artifact; nullopt for a plain one.
+std::optional<archive::WrittenFile> sealed(archive::ParallelGzipWriter& writer) {
+  if (auto* encrypting = dynamic_cast<store::EncryptingSink*>(&writer.sink()))
+    return encrypting->seal();
+  return std::nullopt;
+}
 
 // The media .tgz from the tar stream the target yields.
 MediaResult archive_media(const BackupPlan& plan, const target::Target& target,
                           store::BackupStore& store, archive::BytePipe& pipe,
-                          ProgressCounter& progress) {
+                          ProgressCounter& progress,
+                          const std::optional<crypto::AgeRecipients>& recipients) {
   MediaResult result;
   result.writer = std::make_unique<archive::ParallelGzipWriter>(
-      store.create(plan.files.media), plan.compression_level, compression_threads());
+      create_artifact(store, plan.files.media, recipients), plan.compression_level,
+      compression_threads());
   result.stats = archive::pump(
       pipe,
       [&](archive::BytePipe& out) {
@@ -40,6 +60,7 @@ MediaResult archive_media(const BackupPlan& plan, const target::Target& target,
       });
   progress.finish();
   result.file = result.writer->finish();
+  result.encrypted = sealed(*result.writer);
   return result;
 }
 
@@ -50,7 +71,8 @@ status::Artifact to_artifact(const std::string& kind, const archive::WrittenFile
 }  // namespace
 
 WrittenBackupSet write_backup_set(const BackupPlan& planned, const target::Target& target,
-                                  store::BackupStore& store) {
+                                  store::BackupStore& store,
+                                  const std::optional<crypto::AgeRecipients>& recipients) {
   const BackupPlan plan = with_free_names(planned, store.names());
   ProgressCounter database_progress("database");
   ProgressCounter media_progress("media");
@@ -62,13 +84,13 @@ WrittenBackupSet write_backup_set(const BackupPlan& planned, const target::Targe
   std::future<MediaResult> media;
   if (plan.has_media())
     media = std::async(std::launch::async, [&] {
-      return archive_media(plan, target, store, media_pipe, media_progress);
+      return archive_media(plan, target, store, media_pipe, media_progress, recipients);
     });
   DatabaseDump dump;
   try {
     dump = dump_database(
-        target.commands(), plan, [&] { return store.create(plan.files.database); },
-        database_progress);
+        target.commands(), plan,
+        [&] { return create_artifact(store, plan.files.database, recipients); }, database_progress);
   } catch (...) {
     if (media.valid()) {
       media_pipe.cancel(
@@ -84,6 +106,7 @@ WrittenBackupSet write_backup_set(const BackupPlan& planned, const target::Targe
   WrittenBackupSet set;
   BackupOutcome& outcome = set.outcome;
   outcome.database_file = dump.file;
+  outcome.database_encrypted = sealed(*dump.writer);
   outcome.server_version = dump.scanner.server_version();
   outcome.pg_dump_version = dump.scanner.pg_dump_version();
   outcome.row_counts = dump.scanner.row_counts();
@@ -91,6 +114,7 @@ WrittenBackupSet write_backup_set(const BackupPlan& planned, const target::Targe
   if (media_result) {
     outcome.media_file = media_result->file;
     outcome.media_stats = media_result->stats;
+    outcome.media_encrypted = media_result->encrypted;
     artifacts.push_back(&media_result->writer->sink());
   }
   outcome.end = Clock::now();
@@ -108,9 +132,12 @@ WrittenBackupSet write_backup_set(const BackupPlan& planned, const target::Targe
 std::vector<status::Artifact> backup_set_artifacts(const WrittenBackupSet& set,
                                                    const std::string& role) {
   std::vector<status::Artifact> artifacts;
-  artifacts.push_back(to_artifact(role + "database", set.outcome.database_file));
-  if (set.outcome.media_file)
-    artifacts.push_back(to_artifact(role + "media", *set.outcome.media_file));
+  const auto& outcome = set.outcome;
+  artifacts.push_back(
+      to_artifact(role + "database", outcome.database_encrypted.value_or(outcome.database_file)));
+  if (outcome.media_file)
+    artifacts.push_back(
+        to_artifact(role + "media", outcome.media_encrypted.value_or(*outcome.media_file)));
   archive::Sha256 metadata_sha256;
   metadata_sha256.update(set.metadata);
   artifacts.push_back({role + "metadata", set.metadata_location, set.metadata.size(),
@@ -126,7 +153,8 @@ void run_backup(const manifest::Manifest& manifest, const target::Target& target
                plan.media_location
                    ? " and media " + plan.media_location->first + " " + plan.media_location->second
                    : "");
-  const WrittenBackupSet set = write_backup_set(plan, target, store);
+  const WrittenBackupSet set =
+      write_backup_set(plan, target, store, store::age_recipients(manifest.encryption));
   const auto& [kind, where] = plan.database_location;
   status.update([&](status::JobStatus& job) {
     for (auto& artifact : backup_set_artifacts(set, "")) job.artifacts.push_back(artifact);

@@ -6,9 +6,11 @@
 //      none of its files is left
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "crypto/age_keys.h"
 #include "jobs/backup/metadata.h"
 #include "jobs/backup/plan.h"
 #include "manifest/manifest.h"
@@ -25,9 +27,11 @@ struct WrittenBackupSet {
   std::string metadata;  // the file's content
 };
 
-// Steps 2-3 for a plan already made; the restore's safety backup runs this too.
+// Steps 2-3 for a plan already made; the restore's safety backup runs this too. RECIPIENTS: the
+// plan's files are encrypted to them (plan.encrypted).
 WrittenBackupSet write_backup_set(const BackupPlan& plan, const target::Target& target,
-                                  store::BackupStore& store);
+                                  store::BackupStore& store,
+                                  const std::optional<crypto::AgeRecipients>& recipients = {});
 
 // The set's files as status artifacts; `role` prefixes their kind ("" or "safety-").
 std::vector<status::Artifact> backup_set_artifacts(const WrittenBackupSet& set,

@@ -4,14 +4,24 @@ namespace hivekeeper::jobs {
 
 nlohmann::json backup_metadata(const BackupPlan& plan, const BackupOutcome& outcome) {
   using nlohmann::json;
-  auto artifact = [](const char* kind, const archive::WrittenFile& file) {
-    return json{{"kind", kind},
-                {"file", file.path.filename().string()},
-                {"bytes", file.bytes},
-                {"sha256", file.sha256}};
+  auto artifact = [](const char* kind, const archive::WrittenFile& plain,
+                     const std::optional<archive::WrittenFile>& encrypted) {
+    const archive::WrittenFile& stored = encrypted ? *encrypted : plain;
+    json entry = {{"kind", kind},
+                  {"file", stored.path.filename().string()},
+                  {"bytes", stored.bytes},
+                  {"sha256", stored.sha256}};
+    // Both digests: the stored file's, and what it decrypts to (what a restore reads).
+    if (encrypted) {
+      entry["encryption"] = "age";
+      entry["plaintext"] = {{"bytes", plain.bytes}, {"sha256", plain.sha256}};
+    }
+    return entry;
   };
-  json artifacts = json::array({artifact("database", outcome.database_file)});
-  if (outcome.media_file) artifacts.push_back(artifact("media", *outcome.media_file));
+  json artifacts =
+      json::array({artifact("database", outcome.database_file, outcome.database_encrypted)});
+  if (outcome.media_file)
+    artifacts.push_back(artifact("media", *outcome.media_file, outcome.media_encrypted));
 
   json metadata = {
       {"apiVersion", "hivekeeper.io/v1"},

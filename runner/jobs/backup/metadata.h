@@ -23,6 +23,9 @@ struct BackupOutcome {
   archive::WrittenFile database_file;
   std::optional<archive::WrittenFile> media_file;
   archive::MediaArchiveStats media_stats;
+  // Encrypted sets: the files as stored (the two above are then the plaintext's digests).
+  std::optional<archive::WrittenFile> database_encrypted;
+  std::optional<archive::WrittenFile> media_encrypted;
   Clock::time_point end;
 };
 

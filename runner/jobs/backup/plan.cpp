@@ -6,10 +6,26 @@
 #include "postgres/pg_dump.h"
 
 namespace hivekeeper::jobs {
+namespace {
+
+store::BackupFileNames files_of(const BackupPlan& plan) {
+  store::BackupFileNames files = store::backup_file_names(
+      plan.prefix, plan.environment, plan.database.name, plan.timestamp, plan.pre_restore);
+  if (plan.encrypted) {
+    files.database += ".age";
+    files.media += ".age";
+  }
+  return files;
+}
+
+}  // namespace
 
 BackupPlan plan_backup(const manifest::Manifest& manifest, const target::TargetFacts& target,
                        Clock::time_point now) {
-  return plan_backup(manifest.name, manifest.backup, target, now, false);
+  BackupPlan plan = plan_backup(manifest.name, manifest.backup, target, now, false);
+  plan.encrypted = manifest.encryption.age.has_value();
+  plan.files = files_of(plan);
+  return plan;
 }
 
 BackupPlan plan_backup(const std::string& job_name, const manifest::BackupSpec& spec,
@@ -33,8 +49,7 @@ BackupPlan plan_backup(const std::string& job_name, const manifest::BackupSpec& 
   plan.start = now;
   plan.timestamp = store::backup_timestamp(now);
   plan.pre_restore = pre_restore;
-  plan.files = store::backup_file_names(plan.prefix, plan.environment, plan.database.name,
-                                        plan.timestamp, pre_restore);
+  plan.files = files_of(plan);
   return plan;
 }
 
@@ -46,8 +61,7 @@ BackupPlan with_free_names(BackupPlan plan, const std::vector<std::string>& take
          is_taken(plan.files.metadata)) {
     plan.start += std::chrono::seconds(1);
     plan.timestamp = store::backup_timestamp(plan.start);
-    plan.files = store::backup_file_names(plan.prefix, plan.environment, plan.database.name,
-                                          plan.timestamp, plan.pre_restore);
+    plan.files = files_of(plan);
   }
   return plan;
 }

@@ -31,6 +31,7 @@ struct BackupPlan {
   std::string timestamp;
   store::BackupFileNames files;
   bool pre_restore = false;
+  bool encrypted = false;  // spec.encryption.age: the dump and media files end in .age
   Clock::time_point start;
 
   bool has_media() const { return media_location.has_value(); }

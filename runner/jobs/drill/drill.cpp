@@ -14,11 +14,13 @@
 #include "jobs/drill/checks.h"
 #include "jobs/drill/plan.h"
 #include "jobs/progress.h"
+#include "jobs/restore/fetch.h"
 #include "jobs/restore/inputs.h"
 #include "jobs/restore/row_counts.h"
 #include "postgres/load.h"
 #include "postgres/queries.h"
 #include "postgres/scratch_sql.h"
+#include "store/encryption.h"
 #include "store/set_metadata.h"
 #include "store/verification.h"
 
@@ -292,8 +294,13 @@ void run_drill(const manifest::Manifest& manifest, target::Target& target,
                store::JournalWriter& journal) {
   const auto started = SteadyClock::now();
   // 1. The plan.
-  const DrillPlan plan = plan_drill(manifest, target.facts(), store.names(), Clock::now(),
-                                    random_token().substr(0, 6));
+  DrillPlan planned = plan_drill(manifest, target.facts(), store.names(), Clock::now(),
+                                 random_token().substr(0, 6));
+  // A bucket's set, or an encrypted one, is drilled from local copies (jobs/restore/fetch.h).
+  FetchedCopies copies(store, manifest.drill.directory, store::age_identities(manifest.encryption));
+  planned.database = copies.fetch(planned.database);
+  if (planned.media) planned.media = copies.fetch(*planned.media);
+  const DrillPlan& plan = planned;
   announce(plan, target, status);
   // 2. The inputs, as a restore checks them.
   Problems problems;
@@ -314,8 +321,7 @@ void run_drill(const manifest::Manifest& manifest, target::Target& target,
   details["set"] = plan.set.name;
   details["passed"] = problems.empty();
   details["problems"] = problems.messages();
-  details["verificationRecord"] =
-      store.path_of(store::verification_record_name(plan.set.name)).string();
+  details["verificationRecord"] = store.location_of(store::verification_record_name(plan.set.name));
   status.update([&](status::JobStatus& job) {
     for (const auto& [key, value] : details.items()) job.details[key] = value;
   });

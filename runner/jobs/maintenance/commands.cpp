@@ -16,7 +16,8 @@
 #include "status/lifecycle.h"
 #include "status/status.h"
 #include "store/directory_lock.h"
-#include "store/local_store.h"
+#include "store/encryption.h"
+#include "store/open_store.h"
 
 namespace hivekeeper::jobs {
 namespace {
@@ -39,15 +40,25 @@ std::string now() {
   return store::rfc3339(store::Clock::now());
 }
 
+std::unique_ptr<store::BackupStore> open_scope(const StoreScope& scope, bool writes) {
+  return store::open_store(scope.storage, scope.directory, scope.group_readable, writes);
+}
+
 }  // namespace
 
 std::vector<SetSummary> list_sets(const StoreScope& scope) {
-  const store::LocalDirectoryStore store(scope.directory, scope.group_readable);
-  return take_inventory(store, scope.environment, scope.prefix);
+  const auto store = open_scope(scope, false);
+  return take_inventory(*store, scope.environment, scope.prefix);
+}
+
+std::vector<store::UnfinishedUpload> list_unfinished_uploads(const StoreScope& scope) {
+  return open_scope(scope, false)->unfinished_uploads();
 }
 
 std::vector<store::Verification> run_verify(const StoreScope& scope, const std::string& selector) {
-  store::LocalDirectoryStore store(scope.directory, scope.group_readable);
+  const auto opened = open_scope(scope, false);
+  store::BackupStore& store = *opened;
+  const auto identities = store::age_identities(scope.encryption);
   const auto sets = store::select_sets(store::group_backup_sets(store.names()), scope.environment,
                                        scope.prefix, selector);
   const std::string name = "verify-" + scope_name(scope);
@@ -63,7 +74,7 @@ std::vector<store::Verification> run_verify(const StoreScope& scope, const std::
   json details = json::array();
   for (const auto& set : sets) {
     spdlog::info("verifying {}", set.name);
-    auto verification = verify_set(store, set);
+    auto verification = verify_set(store, set, scope.directory, identities);
     store::record_verification(store, verification);
     details.push_back(store::to_json(verification));
     results.push_back(std::move(verification));
@@ -84,7 +95,9 @@ std::vector<store::Verification> run_verify(const StoreScope& scope, const std::
 
 PruneOutcome run_prune(const StoreScope& scope, const manifest::RetentionPolicy& policy,
                        bool dry_run) {
-  store::LocalDirectoryStore store(scope.directory, scope.group_readable);
+  // A prune of a set kept in both places removes both copies.
+  const auto opened = open_scope(scope, true);
+  store::BackupStore& store = *opened;
   PruneRequest request{*scope.environment, scope.prefix, "", dry_run};
   if (dry_run) return prune_sets(store, policy, request);  // no lock, no file written
   const std::string name = "prune-" + scope_name(scope);
@@ -132,6 +145,7 @@ PruneOutcome run_prune(const StoreScope& scope, const manifest::RetentionPolicy&
     auto outcome = prune_sets(store, policy, request);
     status->update([&](status::JobStatus& job) {
       job.details["pruned"] = outcome.deleted;
+      if (!outcome.aborted_uploads.empty()) job.details["abortedUploads"] = outcome.aborted_uploads;
       status::mark_succeeded(job, "PruneSucceeded",
                              std::to_string(outcome.deleted.size()) + " sets deleted, " +
                                  std::to_string(outcome.decisions.size() - outcome.deleted.size()) +

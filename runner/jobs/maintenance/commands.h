@@ -19,9 +19,14 @@ struct StoreScope {
   bool group_readable = false;
   std::optional<manifest::Environment> environment;  // nullopt: both
   std::string prefix;                                // "": every prefix
+  manifest::StorageSpec
+      storage;  // -f MANIFEST's spec.storage: a bucket is listed, verified, pruned
+  manifest::EncryptionSpec encryption;  // the keys verify opens encrypted sets with
 };
 
 std::vector<SetSummary> list_sets(const StoreScope& scope);
+// Uploads killed backups left open in the scope's bucket (none for a directory).
+std::vector<store::UnfinishedUpload> list_unfinished_uploads(const StoreScope& scope);
 
 // Verifies the sets SELECTOR picks (store/backup_sets.h select_sets) and records each result.
 std::vector<store::Verification> run_verify(const StoreScope& scope, const std::string& selector);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/interrupt.h"
+#include "store/naming.h"
 #include "store/verification.h"
 
 namespace hivekeeper::jobs {
@@ -22,7 +23,20 @@ PruneOutcome prune_sets(store::BackupStore& store, const manifest::RetentionPoli
       facts.passed_verified.insert(set.name);
     sets.push_back(std::move(set));
   }
-  PruneOutcome outcome{plan_retention(sets, policy, facts), {}};
+  PruneOutcome outcome{plan_retention(sets, policy, facts), {}, {}};
+  for (const auto& upload : store.unfinished_uploads()) {
+    const auto name = store::parse_backup_file_name(upload.name);
+    if (!name || name->environment != request.environment ||
+        (!request.prefix.empty() && name->prefix != request.prefix) ||
+        upload.started > facts.now - kUnfinishedUploadAge)
+      continue;
+    if (!request.dry_run) {
+      store.abort_upload(upload);
+      spdlog::info("aborted the upload of {} a killed job left open (started {})", upload.name,
+                   store::rfc3339(upload.started));
+    }
+    outcome.aborted_uploads.push_back(upload.name);
+  }
   if (request.dry_run) return outcome;
   for (const auto& decision : outcome.decisions) {
     if (decision.keep) continue;
@@ -53,6 +67,7 @@ json prune_json(const PruneOutcome& outcome, const manifest::RetentionPolicy& po
           {"kind", dry_run ? "PrunePlan" : "PruneResult"},
           {"policy", manifest::to_json(policy)},
           {"deleted", outcome.deleted},
+          {dry_run ? "uploadsToAbort" : "abortedUploads", outcome.aborted_uploads},
           {"items", items}};
 }
 

@@ -28,7 +28,13 @@ struct PruneRequest {
 struct PruneOutcome {
   std::vector<RetentionDecision> decisions;  // every set of the environment, newest first
   std::vector<std::string> deleted;          // the sets deleted (a dry run: none)
+  // Uploads killed backups left open in a bucket, aborted (a dry run: would be).
+  std::vector<std::string> aborted_uploads;
 };
+
+// An upload that started this long before the prune is a killed job's, not one a backup on
+// another host is still making (a bucket has no lock across hosts).
+inline constexpr std::chrono::hours kUnfinishedUploadAge{1};
 
 PruneOutcome prune_sets(store::BackupStore& store, const manifest::RetentionPolicy& policy,
                         const PruneRequest& request);

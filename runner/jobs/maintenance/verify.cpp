@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "archive/media_restore.h"
 #include "common/error.h"
+#include "jobs/restore/fetch.h"
 #include "jobs/restore/inputs.h"
 #include "store/naming.h"
 
@@ -51,6 +53,10 @@ std::map<std::string, RecordedArtifact> check_metadata(const store::BackupStore&
     }
     const std::string file = artifact["file"].get<std::string>();
     RecordedArtifact entry{artifact.value("bytes", std::uint64_t{0}), artifact.value("sha256", "")};
+    // An encrypted file is read decrypted (age authenticates every chunk); the plaintext's
+    // digest is what the read is checked against.
+    if (artifact.contains("plaintext") && artifact["plaintext"].is_object())
+      entry.sha256 = artifact["plaintext"].value("sha256", "");
     const auto size = store.size_of(file);
     if (std::find(files.begin(), files.end(), file) == files.end() || !size) {
       problems.push_back(name + " lists " + file + ", which is missing");
@@ -92,7 +98,15 @@ void collect(std::vector<std::string>& problems, const std::string& file, Check 
 
 }  // namespace
 
-store::Verification verify_set(const store::BackupStore& store, const store::BackupSet& set) {
+store::Verification verify_set(const store::BackupStore& store, const store::BackupSet& set,
+                               const std::filesystem::path& fetch_directory,
+                               const std::optional<crypto::AgeIdentities>& identities) {
+  // A bucket's files and encrypted files are checked in local copies, made one at a time.
+  std::optional<FetchedCopies> copies;
+  const auto local_path = [&](const std::string& file) {
+    copies.emplace(store, fetch_directory, identities);
+    return copies->fetch_file(file);
+  };
   store::Verification verification;
   verification.set = set.name;
   verification.by = "verify";
@@ -104,7 +118,7 @@ store::Verification verify_set(const store::BackupStore& store, const store::Bac
   for (const auto& file : set.database_files) {
     if (!store.size_of(file)) continue;
     collect(problems, file, [&] {
-      if (!check_dump(store.path_of(file), recorded_for(recorded, set, file)))
+      if (!check_dump(local_path(file), recorded_for(recorded, set, file)))
         throw job_failed("DumpIncomplete",
                          "the dump ends before pg_dump's closing line (-- PostgreSQL database "
                          "dump complete): it was cut short");
@@ -112,10 +126,9 @@ store::Verification verify_set(const store::BackupStore& store, const store::Bac
   }
   if (set.media_file && store.size_of(*set.media_file)) {
     collect(problems, *set.media_file, [&] {
-      const auto contents =
-          archive::inspect_media_archive(store.path_of(*set.media_file), !set.metadata_file);
-      check_sha256(store.path_of(*set.media_file), recorded_for(recorded, set, *set.media_file),
-                   contents.file.sha256);
+      const auto path = local_path(*set.media_file);
+      const auto contents = archive::inspect_media_archive(path, !set.metadata_file);
+      check_sha256(path, recorded_for(recorded, set, *set.media_file), contents.file.sha256);
       verification.details["mediaEntries"] = contents.tree.entries();
     });
   }

@@ -6,12 +6,20 @@
 // collected, none stops the others; the result is recorded as verified/<set>.json.
 #pragma once
 
+#include <filesystem>
+#include <optional>
+
+#include "crypto/age_keys.h"
 #include "store/backup_sets.h"
 #include "store/backup_store.h"
 #include "store/verification.h"
 
 namespace hivekeeper::jobs {
 
-store::Verification verify_set(const store::BackupStore& store, const store::BackupSet& set);
+// FETCH_DIRECTORY: where a bucket's or encrypted files are copied to be read (the local backup
+// directory); IDENTITIES open the encrypted ones.
+store::Verification verify_set(const store::BackupStore& store, const store::BackupSet& set,
+                               const std::filesystem::path& fetch_directory,
+                               const std::optional<crypto::AgeIdentities>& identities);
 
 }  // namespace hivekeeper::jobs

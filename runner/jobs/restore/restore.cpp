@@ -15,11 +15,14 @@
 #include "common/text.h"
 #include "jobs/backup/backup.h"
 #include "jobs/progress.h"
+#include "jobs/restore/fetch.h"
 #include "jobs/restore/inputs.h"
 #include "jobs/restore/plan.h"
 #include "jobs/restore/row_counts.h"
 #include "postgres/load.h"
 #include "postgres/queries.h"
+#include "store/encryption.h"
+#include "store/local_store.h"
 
 namespace hivekeeper::jobs {
 namespace {
@@ -179,10 +182,14 @@ RestoreOutcome run_restore(const manifest::Manifest& manifest, target::Target& t
                            store::BackupStore& store, status::StatusReporter& status,
                            store::JournalWriter& journal) {
   // 1. Everything that can refuse the restore comes before anything changes.
-  const RestorePlan plan = plan_restore(
+  RestorePlan planned = plan_restore(
       manifest, target.facts(),
       restore_needs_listing(manifest.restore) ? store.names() : std::vector<std::string>{},
       Clock::now());
+  FetchedCopies copies(store, manifest.restore.source.directory,
+                       store::age_identities(manifest.encryption));
+  planned = with_fetched_sources(std::move(planned), copies);
+  const RestorePlan& plan = planned;
   const RestoreInputs inputs = check_inputs(plan, status);
   const auto& media_location = target.facts().media_location;
   spdlog::info("restoring {} into database {} of {}{}", plan.database.file.string(),
@@ -201,9 +208,12 @@ RestoreOutcome run_restore(const manifest::Manifest& manifest, target::Target& t
   // 3. The safety backup of what is about to be overwritten.
   RestoreOutcome outcome{plan.database.file.string(), plan.media ? plan.media->file.string() : "",
                          "", ""};
+  // A restore from a bucket keeps its safety backup in the local directory, beside the lock.
+  store::LocalDirectoryStore directory(manifest.restore.source.directory,
+                                       manifest.restore.source.group_readable);
   if (plan.safety_backup)
-    std::tie(outcome.safety_database, outcome.safety_media) =
-        take_safety_backup(*plan.safety_backup, target, store, status);
+    std::tie(outcome.safety_database, outcome.safety_media) = take_safety_backup(
+        *plan.safety_backup, target, store.is_local() ? store : directory, status);
 
   // 4. Load and stage; commit only when both hold.
   report_other_sessions(plan, target, status);

@@ -79,6 +79,21 @@ TEST(ParseBackupFileName, TakesMediaAndMetadataFilesApart) {
   EXPECT_EQ(metadata->timestamp, "2026-11-24_031500");
 }
 
+TEST(ParseBackupFileName, RecognisesArtifactsEncryptedWithAge) {
+  const auto database = parse_backup_file_name("beelab_prod_db_app_2026-11-24_031500.sql.gz.age");
+  ASSERT_TRUE(database.has_value());
+  EXPECT_TRUE(database->encrypted);
+  EXPECT_EQ(database->kind, ArtifactKind::database);
+  EXPECT_EQ(database->database, "app");
+  const auto media = parse_backup_file_name("beelab_prod_media_2026-11-24_031500.tgz.age");
+  ASSERT_TRUE(media.has_value());
+  EXPECT_TRUE(media->encrypted);
+  EXPECT_EQ(media->kind, ArtifactKind::media);
+  EXPECT_EQ(metadata_file_name(*media), "beelab_prod_2026-11-24_031500.json");
+  EXPECT_FALSE(parse_backup_file_name("beelab_prod_db_app_2026-11-24_031500.sql.gz")->encrypted);
+  EXPECT_FALSE(parse_backup_file_name("beelab_prod_2026-11-24_031500.json.age").has_value());
+}
+
 TEST(ParseBackupFileName, RecognisesSafetyBackups) {
   const auto parsed =
       parse_backup_file_name("beelab_dev_pre-restore_db_app_2026-11-24_031500.sql.gz");

@@ -60,7 +60,7 @@ store::Verification verify(const TempDir& directory) {
   const store::LocalDirectoryStore store(directory.path());
   const auto sets = store::group_backup_sets(store.names());
   EXPECT_EQ(sets.size(), 1u);
-  return verify_set(store, sets.at(0));
+  return verify_set(store, sets.at(0), directory.path(), std::nullopt);
 }
 
 TEST(VerifySet, AWholeSetPasses) {

@@ -25,13 +25,14 @@ sources_hash() { # image
     | sha256sum | cut -c1-16
 }
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(hivekeeper:latest hivekeeper-dev hivekeeper-postgres:17 hivekeeper-postgres:18 hivekeeper-offsite)
-for image in "${wanted[@]}"; do
+[ ${#wanted[@]} -gt 0 ] || wanted=(hivekeeper-dev hivekeeper:latest hivekeeper-postgres:17 hivekeeper-postgres:18 hivekeeper-offsite)
+build_image() { # image: builds it unless its sources are unchanged
+  local image=$1 started hash label
   started=$(date +%s)
   hash=$(sources_hash "$image")
   if [ "$(docker image inspect -f '{{ index .Config.Labels "hivekeeper.sources" }}' "$image" 2>/dev/null)" == "$hash" ]; then
     echo "build-images: $image unchanged" >&2
-    continue
+    return
   fi
   label=(--label "hivekeeper.sources=$hash")
   case "$image" in
@@ -40,7 +41,22 @@ for image in "${wanted[@]}"; do
     hivekeeper-postgres:17) docker build -q "${label[@]}" -t hivekeeper-postgres:17 "$root/tests/images/postgres" >/dev/null ;;
     hivekeeper-postgres:18) docker build -q "${label[@]}" -t hivekeeper-postgres:18 --build-arg BASE_IMAGE=trixie-with-sid --build-arg PG_MAJOR=18 "$root/tests/images/postgres" >/dev/null ;;
     hivekeeper-offsite) docker build -q "${label[@]}" -t hivekeeper-offsite "$root/tests/images/offsite" >/dev/null ;;
-    *) echo "build-images: unknown image $image" >&2; exit 2 ;;
+    *) echo "build-images: unknown image $image" >&2; return 2 ;;
   esac
   echo "build-images: $image ready ($(( $(date +%s) - started )) s)" >&2
+}
+# hivekeeper:latest compiles (CPU); the others mostly download packages (network): they build
+# side by side, so a fresh machine waits for the compile, not for the sum. hivekeeper-dev goes
+# first: its toolchain stage is then in the layer cache for hivekeeper:latest.
+pids=()
+for image in "${wanted[@]}"; do
+  if [ "$image" == hivekeeper-dev ]; then
+    build_image "$image" || exit 1
+    continue
+  fi
+  build_image "$image" &
+  pids+=($!)
 done
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+[ "$failed" -eq 0 ] || { echo "build-images: a build failed (see above)" >&2; exit 1; }

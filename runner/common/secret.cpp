@@ -8,6 +8,16 @@
 
 namespace hivekeeper {
 
+std::string read_file_text(const std::string& path, const std::string& field) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw invalid_input("SecretMissing", "cannot read " + path + " (" + field + ")",
+                        "mount it there (a Secret, a ConfigMap), readable by the runner's user");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::string read_secret(const std::string& env, const std::string& file, const std::string& field,
                         bool trim_newline) {
   std::string value;
@@ -20,13 +30,7 @@ std::string read_secret(const std::string& env, const std::string& file, const s
           "set it (from a Secret: env valueFrom secretKeyRef) or use " + field + ".file");
     value = set;
   } else {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-      throw invalid_input("SecretMissing", "cannot read " + file + " (" + field + ".file)",
-                          "mount the Secret there, readable by the runner's user");
-    std::ostringstream text;
-    text << in.rdbuf();
-    value = text.str();
+    value = read_file_text(file, field + ".file");
   }
   if (trim_newline) {
     if (value.ends_with("\r\n"))

@@ -13,4 +13,8 @@ namespace hivekeeper {
 std::string read_secret(const std::string& env, const std::string& file, const std::string& field,
                         bool trim_newline = true);
 
+// The whole content of PATH, which FIELD names; throws SecretMissing (invalid input) when it
+// cannot be read.
+std::string read_file_text(const std::string& path, const std::string& field);
+
 }  // namespace hivekeeper

@@ -1,24 +1,11 @@
 #include "store/encryption.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "archive/atomic_file.h"
 #include "common/error.h"
 #include "common/secret.h"
 
 namespace hivekeeper::store {
 namespace {
-
-std::string file_text(const std::string& path, const std::string& field) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream)
-    throw invalid_input("SecretMissing", "cannot read " + path + " (" + field + ")",
-                        "mount the file there, readable by the runner's user");
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
 
 std::optional<std::string> passphrase_of(const manifest::AgeSpec& age) {
   if (!age.passphrase_from) return std::nullopt;
@@ -34,7 +21,7 @@ std::optional<crypto::AgeRecipients> age_recipients(const manifest::EncryptionSp
   std::string text;
   for (const auto& recipient : age.recipients) text += recipient + "\n";
   if (!age.recipients_file.empty())
-    text += file_text(age.recipients_file, "spec.encryption.age.recipientsFile");
+    text += read_file_text(age.recipients_file, "spec.encryption.age.recipientsFile");
   crypto::AgeRecipients recipients;
   if (!text.empty()) recipients = crypto::parse_recipients(text);
   recipients.passphrase = passphrase_of(age);

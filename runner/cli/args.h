@@ -37,6 +37,17 @@ struct Invocation {
   bool dry_run = false;                                 // prune, drill
   bool no_media = false;                                // drill --no-media
   nlohmann::json retention = nlohmann::json::object();  // prune's --keep-* flags, as spec.retention
+  std::string upload_grace;                             // prune --upload-grace
+  // Off-site copies (cli/offsite_flags.h turns them into spec.storage and spec.encryption)
+  std::string s3_bucket;
+  std::string s3_endpoint;
+  std::string s3_region;
+  std::string s3_prefix;
+  bool s3_path_style = false;
+  bool no_keep_local = false;               // backup
+  std::vector<std::string> age_recipients;  // backup
+  std::string age_recipients_file;          // backup
+  std::string age_identity;                 // restore, drill, verify
 };
 
 Invocation parse_arguments(const std::vector<std::string>& arguments);

@@ -5,6 +5,7 @@
 
 #include "cli/args.h"
 #include "cli/maintenance.h"
+#include "cli/offsite_flags.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "jobs/preview.h"
@@ -30,6 +31,7 @@ json restore_document(const Invocation& invocation) {
   if (invocation.no_safety_backup) spec["safetyBackup"] = false;
   if (invocation.terminate_connections) spec["terminateConnections"] = true;
   if (!invocation.quiesce.empty()) spec["quiesce"]["services"] = invocation.quiesce;
+  add_offsite_flags(invocation, spec);
   return {{"apiVersion", manifest::kApiVersion},
           {"kind", "RestoreJob"},
           {"metadata", {{"name", "restore-" + environment}}},
@@ -46,6 +48,7 @@ json drill_document(const Invocation& invocation) {
   if (!invocation.project.empty()) spec["target"]["project"] = invocation.project;
   if (invocation.no_media) spec["media"] = false;
   if (invocation.dry_run) spec["dryRun"] = true;
+  add_offsite_flags(invocation, spec);
   return {{"apiVersion", manifest::kApiVersion},
           {"kind", "DrillJob"},
           {"metadata", {{"name", "drill-" + environment}}},
@@ -64,6 +67,7 @@ manifest::Manifest manifest_for(const Invocation& invocation) {
   if (!invocation.output_directory.empty())
     spec["output"]["directory"] = invocation.output_directory;
   if (!invocation.prefix.empty()) spec["output"]["prefix"] = invocation.prefix;
+  add_offsite_flags(invocation, spec);
   const json document = {{"apiVersion", manifest::kApiVersion},
                          {"kind", "BackupJob"},
                          {"metadata", {{"name", "backup-" + environment}}},

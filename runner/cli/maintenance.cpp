@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "cli/offsite_flags.h"
 #include "cli/tables.h"
 #include "common/error.h"
 #include "jobs/maintenance/commands.h"
@@ -27,6 +28,19 @@ jobs::StoreScope scope_of(const Invocation& invocation, bool environment_operand
   }
   if (!invocation.output_directory.empty()) scope.directory = invocation.output_directory;
   if (!invocation.prefix.empty()) scope.prefix = invocation.prefix;
+  // --s3-* and --age-identity replace the manifest's, checked as a manifest's would be.
+  json spec = {{"environment", "prod"}, {"source", json::object()}};
+  add_offsite_flags(invocation, spec);
+  if (spec.contains("storage") || spec.contains("encryption")) {
+    const auto flags = manifest::parse_manifest(json{{"apiVersion", manifest::kApiVersion},
+                                                     {"kind", "RestoreJob"},
+                                                     {"metadata", {{"name", "store-flags"}}},
+                                                     {"spec", spec}}
+                                                    .dump(),
+                                                "the command line");
+    if (spec.contains("storage")) scope.storage = flags.storage;
+    if (spec.contains("encryption")) scope.encryption = flags.encryption;
+  }
   if (environment_operand && !invocation.operands.empty())
     scope.environment = manifest::parse_environment(invocation.operands[0]);
   return scope;
@@ -146,7 +160,16 @@ int verify_command(const Invocation& invocation) {
 int prune_command(const Invocation& invocation) {
   const auto scope = scope_of(invocation, true);
   const auto policy = policy_of(invocation);
-  const auto outcome = jobs::run_prune(scope, policy, invocation.dry_run);
+  manifest::CalendarDuration upload_grace = jobs::kUnfinishedUploadAge;
+  if (!invocation.upload_grace.empty()) {
+    const auto parsed = manifest::parse_duration(invocation.upload_grace);
+    if (!parsed)
+      throw invalid_input(
+          "InvalidUsage",
+          "--upload-grace takes a duration such as 1h, 2d or 0h, not " + invocation.upload_grace);
+    upload_grace = *parsed;
+  }
+  const auto outcome = jobs::run_prune(scope, policy, invocation.dry_run, upload_grace);
   if (invocation.output_format == "json" || invocation.output_format == "yaml") {
     print_document(jobs::prune_json(outcome, policy, invocation.dry_run), invocation.output_format);
     return kExitOk;

@@ -11,9 +11,11 @@
 #include "jobs/checklist.h"
 #include "jobs/maintenance/prune.h"
 #include "jobs/progress.h"
+#include "jobs/restore/fetch.h"
 #include "jobs/restore/inputs.h"
 #include "jobs/restore/plan.h"
-#include "store/local_store.h"
+#include "store/encryption.h"
+#include "store/open_store.h"
 #include "store/restore_records.h"
 #include "store/set_metadata.h"
 
@@ -27,6 +29,20 @@ void announce_interrupt() {
     std::cerr << "hivekeeper: --dry-run interrupted by " << signal << "; nothing was changed"
               << std::endl;
   });
+}
+
+// Where the sets are read: the bucket when spec.storage.s3 is set (listed here, so that wrong
+// credentials or a missing bucket show as a failed check), else the local directory.
+std::vector<std::string> listed_names(const manifest::Manifest& manifest,
+                                      const store::BackupStore& store, Checklist& checks) {
+  std::vector<std::string> names;
+  checks.attempt([&] {
+    names = store.names();
+    if (manifest.storage.s3)
+      checks.ok("bucket " + manifest.storage.s3->url() + " answers (" +
+                std::to_string(names.size()) + " objects)");
+  });
+  return names;
 }
 
 // The directory, or the nearest folder above it that exists: where the files would go.
@@ -63,9 +79,9 @@ void check_directory(const std::string& directory, std::uint64_t needed, Checkli
 }
 
 // The size of the newest set of PREFIX and ENVIRONMENT: the next one's likely size.
-std::uint64_t last_set_bytes(const store::BackupStore& store, const std::string& prefix,
-                             manifest::Environment environment) {
-  for (const auto& set : store::group_backup_sets(store.names())) {
+std::uint64_t last_set_bytes(const store::BackupStore& store, const std::vector<std::string>& names,
+                             const std::string& prefix, manifest::Environment environment) {
+  for (const auto& set : store::group_backup_sets(names)) {
     if (set.prefix != prefix || set.environment != environment || set.pre_restore) continue;
     std::uint64_t bytes = 0;
     for (const auto& file : set.files()) bytes += store.size_of(file).value_or(0);
@@ -89,7 +105,12 @@ void print(const std::string& job, bool would_run, const Checklist& checks,
 // The files the backup would write and the sets its retention would delete.
 std::string backup_steps(const manifest::Manifest& manifest, const BackupPlan& plan,
                          store::BackupStore& store) {
-  std::string steps = "  1. write " + files_line(plan) + " into " + manifest.directory() + "\n";
+  const auto& s3 = manifest.storage.s3;
+  const std::string places =
+      !s3 ? manifest.directory()
+          : (manifest.storage.keep_local ? manifest.directory() + " and " : "upload to ") +
+                s3->url();
+  std::string steps = "  1. write " + files_line(plan) + " into " + places + "\n";
   if (const auto& policy = manifest.backup.retention) {
     const std::string made = plan.files.metadata.substr(0, plan.files.metadata.size() - 5);
     const auto pruned = prune_sets(store, *policy, {plan.environment, plan.prefix, made, true});
@@ -107,7 +128,16 @@ std::string backup_steps(const manifest::Manifest& manifest, const BackupPlan& p
 void preview_backup(const manifest::Manifest& manifest) {
   announce_interrupt();
   Checklist checks;
-  store::LocalDirectoryStore store(manifest.directory());
+  const auto store =
+      store::open_store(manifest.storage, manifest.directory(), manifest.group_readable(), false);
+  const std::vector<std::string> names = listed_names(manifest, *store, checks);
+  if (manifest.encryption.age)
+    checks.attempt([&] {
+      const auto recipients = store::age_recipients(manifest.encryption);
+      checks.ok(recipients->passphrase ? std::string("the age passphrase reads")
+                                       : "the age recipients read (" +
+                                             std::to_string(recipients->x25519.size()) + ")");
+    });
   std::unique_ptr<target::Target> target;
   checks.attempt([&] {
     target = target::open_target(target::target_request(manifest));
@@ -118,13 +148,16 @@ void preview_backup(const manifest::Manifest& manifest) {
   std::optional<BackupPlan> plan;
   if (target)
     checks.attempt([&] {
-      plan = with_free_names(plan_backup(manifest, target->facts(), Clock::now()), store.names());
+      plan = with_free_names(plan_backup(manifest, target->facts(), Clock::now()), names);
     });
   std::string steps;
   if (plan) {
-    check_directory(manifest.directory(), last_set_bytes(store, plan->prefix, plan->environment),
+    check_directory(manifest.directory(),
+                    manifest.storage.keep_local || !manifest.storage.s3
+                        ? last_set_bytes(*store, names, plan->prefix, plan->environment)
+                        : 0,
                     checks);
-    checks.attempt([&] { steps = backup_steps(manifest, *plan, store); });
+    checks.attempt([&] { steps = backup_steps(manifest, *plan, *store); });
   }
   print("backup", checks.failures().empty(), checks, steps);
   checks.throw_if_failed("BackupWouldFail", "backup");
@@ -144,7 +177,10 @@ void preview_restore(const manifest::Manifest& manifest, bool once) {
     }
   }
   Checklist checks;
-  const store::LocalDirectoryStore store(manifest.directory());
+  const auto opened =
+      store::open_store(manifest.storage, manifest.directory(), manifest.group_readable(), false);
+  const store::BackupStore& store = *opened;
+  const std::vector<std::string> names = listed_names(manifest, store, checks);
   std::unique_ptr<target::Target> target;
   checks.attempt([&] {
     target = target::open_target(target::target_request(manifest));
@@ -152,9 +188,14 @@ void preview_restore(const manifest::Manifest& manifest, bool once) {
   });
   std::string steps;
   std::optional<RestorePlan> plan;
+  // A bucket's or an encrypted set is read through a private copy, removed when the preview ends.
+  std::optional<FetchedCopies> copies;
   if (target)
-    checks.attempt(
-        [&] { plan = plan_restore(manifest, target->facts(), store.names(), Clock::now()); });
+    checks.attempt([&] {
+      RestorePlan planned = plan_restore(manifest, target->facts(), names, Clock::now());
+      copies.emplace(store, manifest.directory(), store::age_identities(manifest.encryption));
+      plan = with_fetched_sources(std::move(planned), *copies);
+    });
   if (plan) {
     checks.attempt([&] {
       if (!check_dump(plan->database.file, store::find_set_metadata(store, plan->database.name)))
@@ -183,7 +224,7 @@ void preview_restore(const manifest::Manifest& manifest, bool once) {
       add("stop the services" + services + " (and start them again at the end)");
     }
     if (plan->safety_backup) {
-      const BackupPlan safety = with_free_names(*plan->safety_backup, store.names());
+      const BackupPlan safety = with_free_names(*plan->safety_backup, names);
       check_directory(manifest.directory(), 0, checks);
       add("take a safety backup of what it overwrites: " + files_line(safety));
     }

@@ -22,6 +22,19 @@
 9. Drill enabled: also a DrillJob ConfigMap and a CronJob <fullname>-drill on drill.schedule,
    backoffLimit 0, whose pod does not mount the media claim (a drill never touches the live media)
    and whose manifest leaves media to the set unless drill.media is false.
+10. Off-site (storage.s3 + encryption.age, issue 13): the BackupJob gets spec.storage (keepLocal,
+   s3 with every field) and spec.encryption.age.recipients, the RestoreJob and DrillJob the same
+   bucket as their source and identityFrom; all three validate (schemas, `hivekeeper validate`).
+   The S3 keys, the CA and the age identity or passphrase come from existing Secrets mounted
+   read-only (0400), and every file a manifest names is a file such a mount provides, and every
+   mounted key file is named by the manifest. The backup pod never mounts the identity. With a
+   passphrase instead of recipients, every manifest reads passphraseFrom. Default values render
+   neither spec.storage nor spec.encryption, and no extra mount.
+11. No key in values: values.schema.json refuses a key or identity as a value (storage.s3.
+   accessKeyId, encryption.age.identity, ...), bad off-site values (serverSideEncryption bogus,
+   kmsKeyId without aws:kms, keepLocal false without a bucket, a bucket without
+   credentialsSecret.name, a recipient that is not age1...), and the templates refuse recipients
+   with a passphrase, and a restore or drill of recipient-encrypted backups without identitySecret.
 
 Needs helm: --helm, else the one scripts/fetch-k8s-tools fetches (network on first use).
 """
@@ -45,6 +58,26 @@ RESTORE = ["--set", "restore.enabled=true", "--set", "restore.id=t1", "--set", "
 ARGOCD = ["--set", "restore.argocd.hook=true"]
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 PASSWORD_FILE = "/var/run/secrets/hivekeeper/password"
+S3_DIR = "/var/run/secrets/hivekeeper-s3"
+S3_CA_DIR = "/var/run/secrets/hivekeeper-s3-ca"
+AGE_IDENTITY_DIR = "/var/run/secrets/hivekeeper-age-identity"
+AGE_PASSPHRASE_DIR = "/var/run/secrets/hivekeeper-age-passphrase"
+RECIPIENT = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
+# Every off-site value the chart has, with Secrets named only: the chart never sees a key.
+OFFSITE = {
+    "storage": {"keepLocal": False, "s3": {
+        "endpoint": "https://minio.storage.svc:9000", "region": "eu-central-1", "bucket": "beelab-backups",
+        "prefix": "beelab/prod/", "forcePathStyle": True, "storageClass": "STANDARD_IA",
+        "serverSideEncryption": "aws:kms", "kmsKeyId": "arn:aws:kms:eu-central-1:111122223333:key/k1",
+        "maxParts": 1000,
+        "credentialsSecret": {"name": "beelab-s3", "accessKeyIdKey": "id", "secretAccessKeyKey": "secret"},
+        "caSecret": {"name": "minio-ca", "key": "root.pem"}}},
+    "encryption": {"age": {"recipients": [RECIPIENT], "identitySecret": {"name": "beelab-age", "key": "key.txt"}}},
+}
+S3_SECRETS = [(S3_DIR, "beelab-s3", [{"key": "id", "path": "access-key-id"},
+                                     {"key": "secret", "path": "secret-access-key"}]),
+              (S3_CA_DIR, "minio-ca", [{"key": "root.pem", "path": "ca.crt"}])]
+IDENTITY_SECRET = (AGE_IDENTITY_DIR, "beelab-age", [{"key": "key.txt", "path": "identity"}])
 
 failures = []
 
@@ -82,8 +115,9 @@ def by_kind(documents):
     return found
 
 
-def check_pod(pod_template, component, config_map, media, media_read_only):
-    """The pod both workloads run: hardened, the runner's arguments, its mounts."""
+def check_pod(pod_template, component, config_map, media, media_read_only, secrets=()):
+    """The pod both workloads run: hardened, the runner's arguments, its mounts. secrets: the
+    off-site Secret mounts expected besides the password's, as (mountPath, secretName, items)."""
     what = f"{component} pod"
     spec = pod_template["spec"]
     expect_eq(component, pod_template["metadata"]["labels"].get("app.kubernetes.io/component"),
@@ -118,7 +152,7 @@ def check_pod(pod_template, component, config_map, media, media_read_only):
     volumes = {volume["name"]: volume for volume in spec.get("volumes", [])}
     mounts = {mount["mountPath"]: mount for mount in container.get("volumeMounts", [])}
     expected_paths = {"/etc/hivekeeper", "/var/run/secrets/hivekeeper", "/backups", "/tmp"} | (
-        {"/media"} if media else set())
+        {"/media"} if media else set()) | {path for path, _, _ in secrets}
     expect_eq(sorted(expected_paths), sorted(mounts), f"{what} mount paths")
 
     def volume_at(path):
@@ -133,6 +167,11 @@ def check_pod(pod_template, component, config_map, media, media_read_only):
     expect_eq({"secretName": "hivekeeper-postgres", "defaultMode": 0o400,
                "items": [{"key": "password", "path": "password"}]},
               volume.get("secret"), f"{what} password Secret volume")
+    for path, secret_name, items in secrets:
+        mount, volume = volume_at(path)
+        expect_eq(True, mount.get("readOnly"), f"{what} {path} readOnly")
+        expect_eq({"secretName": secret_name, "defaultMode": 0o400, "items": items}, volume.get("secret"),
+                  f"{what} Secret volume at {path}")
     mount, volume = volume_at("/backups")
     expect(not mount.get("readOnly"), f"{what}: /backups must be writable")
     expect_eq({"claimName": "hivekeeper-backups"}, volume.get("persistentVolumeClaim"), f"{what} backups claim")
@@ -187,6 +226,8 @@ def check_defaults(chart, binary):
     expect_eq({"directory": "/backups", "prefix": RELEASE}, manifest["spec"].get("output"),
               "BackupJob spec.output (prefix defaults to the release name)")
     expect("media" not in manifest["spec"], "BackupJob spec.media without media.enabled")
+    for field in ("storage", "encryption"):
+        expect(field not in manifest["spec"], f"BackupJob spec.{field} with default values")
     return text
 
 
@@ -265,13 +306,125 @@ def check_drill(chart, binary):
     return text
 
 
+def secret_files(pod_template):
+    """The files the pod's Secret volumes put in the container: mountPath/item path."""
+    spec = pod_template["spec"]
+    volumes = {volume["name"]: volume for volume in spec.get("volumes", [])}
+    files = set()
+    for mount in spec["containers"][0].get("volumeMounts", []):
+        secret = volumes.get(mount["name"], {}).get("secret")
+        for item in (secret or {}).get("items", []):
+            files.add(f"{mount['mountPath']}/{item['path']}")
+    return files
+
+
+def manifest_files(node):
+    """Every file a manifest reads a secret or a CA from: {file: ...} under a *From, and caFile."""
+    files = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith("From") and isinstance(value, dict) and "file" in value:
+                files.add(value["file"])
+            elif key == "caFile":
+                files.add(value)
+            else:
+                files |= manifest_files(value)
+    elif isinstance(node, list):
+        for value in node:
+            files |= manifest_files(value)
+    return files
+
+
+def render_with_values(chart, values, extra=()):
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:
+        yaml.safe_dump(values, f)
+        f.flush()
+        return chart.template(["-f", f.name, *extra])
+
+
+def check_offsite_workloads(chart, binary, documents, expected):
+    """expected: {component: (spec.storage, spec.encryption, the off-site Secret mounts)}."""
+    kinds = by_kind(documents)
+    config_maps = {config_map["metadata"]["name"]: config_map for config_map in kinds.get("ConfigMap", [])}
+    pods = {}
+    for workload in kinds.get("CronJob", []) + kinds.get("Job", []):
+        spec = workload["spec"]
+        job = spec["jobTemplate"]["spec"] if workload["kind"] == "CronJob" else spec
+        pods[workload["metadata"]["name"]] = job["template"]
+    names = {"backup": (f"{FULLNAME}-backup", "BackupJob"), "restore": (f"{FULLNAME}-restore-t1", "RestoreJob"),
+             "drill": (f"{FULLNAME}-drill", "DrillJob")}
+    for component, (storage, encryption, secrets) in expected.items():
+        name, kind = names[component]
+        if not expect(name in pods and name in config_maps, f"off-site: no {kind} {name} rendered"):
+            continue
+        pod = pods[name]
+        check_pod(pod, component, name, media=component != "drill", media_read_only=component != "restore",
+                  secrets=secrets)
+        env = pod["spec"]["containers"][0].get("env", [])
+        expect_eq(["TMPDIR"], [variable["name"] for variable in env], f"off-site {component} pod env (no key)")
+        spec = check_manifest(chart.root, binary, config_maps[name], kind, name)["spec"]
+        expect_eq(storage, spec.get("storage"), f"{kind} spec.storage")
+        expect_eq(encryption, spec.get("encryption"), f"{kind} spec.encryption")
+        expect_eq(sorted(secret_files(pod)), sorted(manifest_files(spec)),
+                  f"{kind}: the Secret files its pod mounts (expected) and the files its manifest reads")
+
+
+def check_offsite(chart, binary):
+    everything = RESTORE + ["--set", "drill.enabled=true"]
+    text, documents = render_with_values(chart, OFFSITE, everything)
+    s3 = {"endpoint": "https://minio.storage.svc:9000", "region": "eu-central-1", "bucket": "beelab-backups",
+          "prefix": "beelab/prod/", "forcePathStyle": True, "storageClass": "STANDARD_IA",
+          "serverSideEncryption": "aws:kms", "kmsKeyId": "arn:aws:kms:eu-central-1:111122223333:key/k1",
+          "maxParts": 1000, "caFile": f"{S3_CA_DIR}/ca.crt",
+          "accessKeyIdFrom": {"file": f"{S3_DIR}/access-key-id"},
+          "secretAccessKeyFrom": {"file": f"{S3_DIR}/secret-access-key"}}
+    identity = {"age": {"identityFrom": {"file": f"{AGE_IDENTITY_DIR}/identity"}}}
+    check_offsite_workloads(chart, binary, documents, {
+        "backup": ({"keepLocal": False, "s3": s3}, {"age": {"recipients": [RECIPIENT]}}, S3_SECRETS),
+        "restore": ({"s3": s3}, identity, S3_SECRETS + [IDENTITY_SECRET]),
+        "drill": ({"s3": s3}, identity, S3_SECRETS + [IDENTITY_SECRET]),
+    })
+
+    # The least: a bucket and its keys (default key names), and a passphrase instead of recipients.
+    passphrase = {"storage": {"s3": {"bucket": "beelab-backups", "credentialsSecret": {"name": "beelab-s3"}}},
+                  "encryption": {"age": {"passphraseSecret": {"name": "beelab-pass"}}}}
+    passphrase_text, documents = render_with_values(chart, passphrase, everything)
+    s3 = {"bucket": "beelab-backups", "maxParts": 10000, "accessKeyIdFrom": {"file": f"{S3_DIR}/access-key-id"},
+          "secretAccessKeyFrom": {"file": f"{S3_DIR}/secret-access-key"}}
+    secrets = [(S3_DIR, "beelab-s3", [{"key": "AWS_ACCESS_KEY_ID", "path": "access-key-id"},
+                                      {"key": "AWS_SECRET_ACCESS_KEY", "path": "secret-access-key"}]),
+               (AGE_PASSPHRASE_DIR, "beelab-pass", [{"key": "passphrase", "path": "passphrase"}])]
+    encryption = {"age": {"passphraseFrom": {"file": f"{AGE_PASSPHRASE_DIR}/passphrase"}}}
+    check_offsite_workloads(chart, binary, documents, {
+        "backup": ({"keepLocal": True, "s3": s3}, encryption, secrets),
+        "restore": ({"s3": s3}, encryption, secrets),
+        "drill": ({"s3": s3}, encryption, secrets),
+    })
+
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:
+        yaml.safe_dump(OFFSITE, f)
+        f.flush()
+        for strict in ([], ["--strict"]):
+            result = chart.run("lint", chart.path, *strict, "-f", f.name, *everything)
+            expect(result.returncode == 0, f"helm lint {' '.join(strict)} with off-site values:\n"
+                                           f"{result.stdout}{result.stderr}")
+    return [text, passphrase_text]
+
+
 def check_no_password(chart, texts):
     for text in texts:
         expect("kind: Secret" not in text, "the chart renders a Secret")
         expect("PGPASSWORD" not in text, "the chart renders PGPASSWORD")
-    result = chart.run("template", RELEASE, chart.path, "--set", "target.password=canary-7f3a")
-    expect(result.returncode != 0 and "canary-7f3a" not in result.stdout,
-           "values.schema.json accepts target.password, a place for a password in values")
+        expect("AGE-SECRET-KEY" not in text, "the chart renders an age identity")
+    # No place in values for a password or a key: each of these is refused, and not rendered.
+    for field in ["target.password", "storage.s3.accessKeyId", "storage.s3.secretAccessKey",
+                  "storage.s3.credentialsSecret.secretAccessKey", "encryption.age.identity",
+                  "encryption.age.passphrase", "encryption.age.identitySecret.value",
+                  "encryption.age.identitySecret", "encryption.age.passphraseSecret"]:
+        canary = "AGE-SECRET-KEY-1CANARY7F3A" if "age" in field else "canary-7f3a"
+        result = chart.run("template", RELEASE, chart.path, "--set", f"{field}={canary}")
+        expect(result.returncode != 0 and canary not in result.stdout,
+               f"values.schema.json accepts {field}, a place for a secret in values")
 
 
 def check_refusals(chart):
@@ -289,6 +442,23 @@ def check_refusals(chart):
         (["--set", "prefix=-bad"], "prefix"),
         (["--set", "drill.enabled=true", "--set", "drill.set="], "drill.set"),
         (["--set", "drill.media=sometimes"], "drill.media"),
+        (["--set", "storage.s3.serverSideEncryption=bogus"], "storage.s3.serverSideEncryption"),
+        (["--set", "storage.s3.kmsKeyId=k1"], "storage.s3.serverSideEncryption"),
+        (["--set", "storage.s3.kmsKeyId=k1", "--set", "storage.s3.serverSideEncryption=AES256"],
+         "storage.s3.serverSideEncryption"),
+        (["--set", "storage.keepLocal=false"], "storage.s3.bucket"),
+        (["--set", "storage.s3.bucket=beelab-backups"], "storage.s3.credentialsSecret.name"),
+        (["--set", "storage.s3.bucket=Beelab_Backups"], "storage.s3.bucket"),
+        (["--set", "storage.s3.prefix=prod"], "storage.s3.prefix"),
+        (["--set", "storage.s3.maxParts=20000"], "storage.s3.maxParts"),
+        (["--set", "encryption.age.identity=x"], "Additional property identity is not allowed"),
+        (["--set", "encryption.age.recipients={ssh-ed25519 AAAA}"], "encryption.age.recipients"),
+        (["--set", f"encryption.age.recipients={{{RECIPIENT}}}", "--set", "encryption.age.passphraseSecret.name=p"],
+         "give recipients or passphraseSecret, not both"),
+        (["--set", f"encryption.age.recipients={{{RECIPIENT}}}", "--set", "drill.enabled=true"],
+         "encryption.age.identitySecret is required"),
+        (["--set", f"encryption.age.recipients={{{RECIPIENT}}}", "--set", "restore.enabled=true",
+          "--set", "restore.id=r1"], "encryption.age.identitySecret is required"),
     ]
     for extra, needle in cases:
         result = chart.run("template", RELEASE, chart.path, *extra)
@@ -349,7 +519,7 @@ def main():
             expect(result.returncode == 0,
                    f"helm lint {' '.join(strict + extra)}:\n{result.stdout}{result.stderr}")
     texts = [check_defaults(chart, args.binary), check_restore(chart, args.binary),
-             check_drill(chart, args.binary)]
+             check_drill(chart, args.binary)] + check_offsite(chart, args.binary)
     check_no_password(chart, texts)
     check_refusals(chart)
     check_long_names(chart)

@@ -74,6 +74,128 @@ postgres:
     file: /var/run/secrets/hivekeeper/password
 {{- end }}
 
+{{/*
+spec.storage and spec.encryption of a manifest. Arguments (a dict): root, writes (true for the
+BackupJob: keepLocal, age recipients or passphrase; false for a RestoreJob or DrillJob: the bucket
+as the source, the age identity or passphrase). Key material is never rendered: the manifest
+names the files the pod mounts from the Secrets (hivekeeper.offsiteMounts, the same paths).
+*/}}
+{{- define "hivekeeper.offsite" -}}
+{{- $values := .root.Values }}
+{{- $s3 := $values.storage.s3 }}
+{{- $age := $values.encryption.age }}
+{{- if $s3.bucket }}
+storage:
+  {{- if .writes }}
+  keepLocal: {{ $values.storage.keepLocal }}
+  {{- end }}
+  s3:
+    {{- range $field := list "endpoint" "region" "bucket" "prefix" "storageClass" "serverSideEncryption"
+          "kmsKeyId" }}
+    {{- with index $s3 $field }}
+    {{ $field }}: {{ . | quote }}
+    {{- end }}
+    {{- end }}
+    {{- if $s3.forcePathStyle }}
+    forcePathStyle: true
+    {{- end }}
+    {{- with $s3.maxParts }}
+    maxParts: {{ . }}
+    {{- end }}
+    {{- if $s3.caSecret.name }}
+    caFile: /var/run/secrets/hivekeeper-s3-ca/ca.crt
+    {{- end }}
+    accessKeyIdFrom:
+      file: /var/run/secrets/hivekeeper-s3/access-key-id
+    secretAccessKeyFrom:
+      file: /var/run/secrets/hivekeeper-s3/secret-access-key
+{{- end }}
+{{- if and $age.recipients $age.passphraseSecret.name }}
+{{- fail "encryption.age: give recipients or passphraseSecret, not both (age encrypts to a passphrase alone)" }}
+{{- end }}
+{{- if .writes }}
+{{- if or $age.recipients $age.passphraseSecret.name }}
+encryption:
+  age:
+    {{- with $age.recipients }}
+    recipients:
+      {{- range . }}
+      - {{ . | quote }}
+      {{- end }}
+    {{- end }}
+    {{- if $age.passphraseSecret.name }}
+    passphraseFrom:
+      file: /var/run/secrets/hivekeeper-age-passphrase/passphrase
+    {{- end }}
+{{- end }}
+{{- else }}
+{{- if and $age.recipients (not $age.identitySecret.name) }}
+{{- fail (print "encryption.age.identitySecret is required to restore or drill backups encrypted to"
+      " encryption.age.recipients: the Secret holding the matching identity (AGE-SECRET-KEY-1...)") }}
+{{- end }}
+{{- if or $age.identitySecret.name $age.passphraseSecret.name }}
+encryption:
+  age:
+    {{- if $age.identitySecret.name }}
+    identityFrom:
+      file: /var/run/secrets/hivekeeper-age-identity/identity
+    {{- end }}
+    {{- if $age.passphraseSecret.name }}
+    passphraseFrom:
+      file: /var/run/secrets/hivekeeper-age-passphrase/passphrase
+    {{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The Secret volumes hivekeeper.offsite's files come from, each 0400 (fsGroup makes it
+root:<fsGroup> 0440). Arguments: root, writes, part (mounts or volumes). The backup pod never
+mounts the age identity: it only encrypts.
+*/}}
+{{- define "hivekeeper.offsiteSecrets" -}}
+{{- $values := .root.Values }}
+{{- $s3 := $values.storage.s3 }}
+{{- $age := $values.encryption.age }}
+{{- $secrets := list }}
+{{- if $s3.bucket }}
+{{- $keys := list
+      (dict "key" $s3.credentialsSecret.accessKeyIdKey "path" "access-key-id")
+      (dict "key" $s3.credentialsSecret.secretAccessKeyKey "path" "secret-access-key") }}
+{{- $secrets = append $secrets
+      (dict "volume" "s3-credentials" "dir" "hivekeeper-s3" "secret" $s3.credentialsSecret.name "items" $keys) }}
+{{- if $s3.caSecret.name }}
+{{- $secrets = append $secrets (dict "volume" "s3-ca" "dir" "hivekeeper-s3-ca" "secret" $s3.caSecret.name
+      "items" (list (dict "key" $s3.caSecret.key "path" "ca.crt"))) }}
+{{- end }}
+{{- end }}
+{{- if and (not .writes) $age.identitySecret.name }}
+{{- $secrets = append $secrets (dict "volume" "age-identity" "dir" "hivekeeper-age-identity"
+      "secret" $age.identitySecret.name "items" (list (dict "key" $age.identitySecret.key "path" "identity"))) }}
+{{- end }}
+{{- if $age.passphraseSecret.name }}
+{{- $secrets = append $secrets (dict "volume" "age-passphrase" "dir" "hivekeeper-age-passphrase"
+      "secret" $age.passphraseSecret.name "items" (list (dict "key" $age.passphraseSecret.key "path" "passphrase"))) }}
+{{- end }}
+{{- range $secrets }}
+{{- if eq $.part "mounts" }}
+- name: {{ .volume }}
+  mountPath: /var/run/secrets/{{ .dir }}
+  readOnly: true
+{{- else }}
+- name: {{ .volume }}
+  secret:
+    secretName: {{ .secret }}
+    defaultMode: 256
+    items:
+      {{- range .items }}
+      - key: {{ .key }}
+        path: {{ .path }}
+      {{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{- define "hivekeeper.checkMedia" -}}
 {{- if and .Values.media.enabled (not .Values.media.claimName) }}
 {{- fail "media.claimName is required with media.enabled: the PersistentVolumeClaim holding the app's media" }}
@@ -84,11 +206,13 @@ postgres:
 The pod spec of a backup or restore run. Arguments (a dict): root (the chart's context),
 component (backup, restore or drill), configMap (the manifest's ConfigMap), mediaReadOnly (bool),
 noMedia (true: the media claim is not mounted, as a drill never reads it), activeDeadlineSeconds,
-backoffLimit. Renders the Job's spec (backoffLimit, activeDeadlineSeconds, template).
+backoffLimit. Renders the Job's spec (backoffLimit, activeDeadlineSeconds, template); the off-site
+Secrets (hivekeeper.offsiteSecrets) are mounted beside the password's.
 */}}
 {{- define "hivekeeper.jobSpec" -}}
 {{- $root := .root }}
-{{- $values := $root.Values -}}
+{{- $values := $root.Values }}
+{{- $writes := eq .component "backup" -}}
 backoffLimit: {{ .backoffLimit }}
 activeDeadlineSeconds: {{ .activeDeadlineSeconds }}
 template:
@@ -168,6 +292,9 @@ template:
           - name: postgres-password
             mountPath: /var/run/secrets/hivekeeper
             readOnly: true
+          {{- with include "hivekeeper.offsiteSecrets" (dict "root" $root "writes" $writes "part" "mounts") | trim }}
+          {{- . | nindent 10 }}
+          {{- end }}
           - name: backups
             mountPath: /backups
           {{- if and $values.media.enabled (not .noMedia) }}
@@ -189,6 +316,9 @@ template:
           items:
             - key: {{ $values.target.passwordSecret.key }}
               path: password
+      {{- with include "hivekeeper.offsiteSecrets" (dict "root" $root "writes" $writes "part" "volumes") | trim }}
+      {{- . | nindent 6 }}
+      {{- end }}
       - name: backups
         persistentVolumeClaim:
           claimName: {{ $values.backups.claimName }}

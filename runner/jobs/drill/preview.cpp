@@ -18,8 +18,10 @@
 #include "jobs/drill/drill.h"
 #include "jobs/drill/plan.h"
 #include "jobs/progress.h"
+#include "jobs/restore/fetch.h"
 #include "postgres/scratch_sql.h"
-#include "store/local_store.h"
+#include "store/encryption.h"
+#include "store/open_store.h"
 #include "store/set_metadata.h"
 #include "store/verification.h"
 
@@ -119,15 +121,18 @@ void preview_drill(const manifest::Manifest& manifest) {
   });
   Checklist checks;
   const std::string& directory = manifest.drill.directory;
-  const store::LocalDirectoryStore store(directory);
+  const auto opened =
+      store::open_store(manifest.storage, directory, manifest.group_readable(), false);
+  const store::BackupStore& store = *opened;
   std::vector<std::string> names;
   checks.attempt([&] {
-    if (!fs::is_directory(directory))
+    if (!manifest.storage.s3 && !fs::is_directory(directory))
       throw job_failed("BackupDirectoryMissing",
                        "the backup directory " + directory + " does not exist");
     names = store.names();
-    checks.ok("backup directory " + directory + " is readable (" + std::to_string(names.size()) +
-              " entries)");
+    checks.ok((manifest.storage.s3 ? "bucket " + manifest.storage.s3->url() + " answers ("
+                                   : "backup directory " + directory + " is readable (") +
+              std::to_string(names.size()) + " entries)");
   });
   std::unique_ptr<target::Target> target;
   checks.attempt([&] {
@@ -151,8 +156,18 @@ void preview_drill(const manifest::Manifest& manifest) {
       checks.ok("backup set " + plan->set.name +
                 (plan->media ? ", with media" : ", database only"));
     });
+  // A bucket's or an encrypted set is read through a private copy, removed when the preview ends.
+  std::optional<FetchedCopies> copies;
+  if (plan && !checks.attempt([&] {
+        copies.emplace(store, directory, store::age_identities(manifest.encryption));
+        plan->database = copies->fetch(plan->database);
+        if (plan->media) plan->media = copies->fetch(*plan->media);
+      }))
+    plan.reset();
   if (plan) {
-    for (const auto& file : plan->files()) check_readable(file, checks);
+    // A bucket's metadata is read from the bucket (the next check), not from a file.
+    for (const auto& file : plan->files())
+      if (store.is_local() || file != plan->metadata) check_readable(file, checks);
     checks.attempt([&] { store::find_set_metadata(store, plan->database.name); });
     checks.attempt([&] { check_scratch(*plan, *target, facts, store, checks); });
   }

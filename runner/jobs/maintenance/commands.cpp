@@ -94,11 +94,12 @@ std::vector<store::Verification> run_verify(const StoreScope& scope, const std::
 }
 
 PruneOutcome run_prune(const StoreScope& scope, const manifest::RetentionPolicy& policy,
-                       bool dry_run) {
+                       bool dry_run, const manifest::CalendarDuration& upload_grace) {
   // A prune of a set kept in both places removes both copies.
   const auto opened = open_scope(scope, true);
   store::BackupStore& store = *opened;
   PruneRequest request{*scope.environment, scope.prefix, "", dry_run};
+  request.upload_grace = upload_grace;
   if (dry_run) return prune_sets(store, policy, request);  // no lock, no file written
   const std::string name = "prune-" + scope_name(scope);
   const auto status = std::make_shared<status::StatusReporter>(

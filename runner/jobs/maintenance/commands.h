@@ -32,7 +32,9 @@ std::vector<store::UnfinishedUpload> list_unfinished_uploads(const StoreScope& s
 std::vector<store::Verification> run_verify(const StoreScope& scope, const std::string& selector);
 
 // SCOPE.environment must be set.
+// UPLOAD_GRACE: unfinished uploads older than this are aborted (PruneRequest).
 PruneOutcome run_prune(const StoreScope& scope, const manifest::RetentionPolicy& policy,
-                       bool dry_run);
+                       bool dry_run,
+                       const manifest::CalendarDuration& upload_grace = kUnfinishedUploadAge);
 
 }  // namespace hivekeeper::jobs

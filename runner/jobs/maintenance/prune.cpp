@@ -28,7 +28,7 @@ PruneOutcome prune_sets(store::BackupStore& store, const manifest::RetentionPoli
     const auto name = store::parse_backup_file_name(upload.name);
     if (!name || name->environment != request.environment ||
         (!request.prefix.empty() && name->prefix != request.prefix) ||
-        upload.started > facts.now - kUnfinishedUploadAge)
+        upload.started > manifest::subtract(facts.now, request.upload_grace))
       continue;
     if (!request.dry_run) {
       store.abort_upload(upload);

@@ -10,10 +10,16 @@
 #include <nlohmann/json.hpp>
 
 #include "jobs/maintenance/retention.h"
+#include "manifest/duration.h"
 #include "store/backup_store.h"
 #include "store/journal.h"
 
 namespace hivekeeper::jobs {
+
+// An upload that started this long before the prune is a killed job's, not one a backup on
+// another host is still making (a bucket has no lock across hosts). prune --upload-grace changes
+// it.
+inline constexpr manifest::CalendarDuration kUnfinishedUploadAge{.hours = 1};
 
 struct PruneRequest {
   manifest::Environment environment = manifest::Environment::dev;
@@ -23,6 +29,8 @@ struct PruneRequest {
   // Where each set's files are announced before they go, so that a killed prune is finished by
   // the next job (jobs/recover.h); nullptr for none.
   store::JournalWriter* journal = nullptr;
+  // Unfinished uploads older than this are aborted.
+  manifest::CalendarDuration upload_grace = kUnfinishedUploadAge;
 };
 
 struct PruneOutcome {
@@ -31,10 +39,6 @@ struct PruneOutcome {
   // Uploads killed backups left open in a bucket, aborted (a dry run: would be).
   std::vector<std::string> aborted_uploads;
 };
-
-// An upload that started this long before the prune is a killed job's, not one a backup on
-// another host is still making (a bucket has no lock across hosts).
-inline constexpr std::chrono::hours kUnfinishedUploadAge{1};
 
 PruneOutcome prune_sets(store::BackupStore& store, const manifest::RetentionPolicy& policy,
                         const PruneRequest& request);

@@ -64,15 +64,25 @@ std::vector<std::string> Client::object_headers() const {
 }
 
 void Client::put_object(const std::string& key, std::string_view body) {
-  const BodyDigests digests = digests_of(body);
   Request request = request_for("PutObject", "PUT", key, full_key(config_, key));
   request.body = body;
+  send_with_digests(request, digests_of(body), object_headers());
+}
+
+void Client::put_object(const std::string& key, PartSpool& body) {
+  Request request = request_for("PutObject", "PUT", key, full_key(config_, key));
+  request.spooled_body = &body;
+  send_with_digests(request, body.digests(), object_headers());
+}
+
+Client::Reply Client::send_with_digests(Request& request, const BodyDigests& digests,
+                                        std::vector<std::string> headers) {
   request.body_sha256_hex = digests.sha256_hex;
-  request.headers = object_headers();
+  request.headers = std::move(headers);
   request.headers.push_back("Content-MD5: " + digests.md5_base64);
   request.headers.push_back("x-amz-checksum-sha256: " + digests.sha256_base64);
   if (etag_is_md5(config_)) request.expected_etag = digests.md5_hex;
-  send(request);
+  return send(request);
 }
 
 void Client::get_object(const std::string& key, const std::function<void(std::string_view)>& sink) {
@@ -169,19 +179,31 @@ std::string Client::create_multipart_upload(const std::string& key) {
 
 CompletedPart Client::upload_part(const std::string& key, const std::string& upload_id, int number,
                                   std::string_view body) {
-  const BodyDigests digests = digests_of(body);
-  Request request =
-      request_for("UploadPart " + std::to_string(number), "PUT", key, full_key(config_, key));
-  request.query = "partNumber=" + std::to_string(number) + "&uploadId=" + query_value(upload_id);
+  Request request = part_request(key, upload_id, number);
   request.body = body;
-  request.body_sha256_hex = digests.sha256_hex;
-  request.headers.push_back("Content-MD5: " + digests.md5_base64);
-  request.headers.push_back("x-amz-checksum-sha256: " + digests.sha256_base64);
-  if (etag_is_md5(config_)) request.expected_etag = digests.md5_hex;
-  const Reply reply = send(request);
+  const BodyDigests digests = digests_of(body);
+  const Reply reply = send_with_digests(request, digests, {});
   return {.number = number,
           .etag = unquote_etag(header_of(reply, "etag")),
           .checksum_sha256 = digests.sha256_base64};
+}
+
+CompletedPart Client::upload_part(const std::string& key, const std::string& upload_id, int number,
+                                  PartSpool& body) {
+  Request request = part_request(key, upload_id, number);
+  request.spooled_body = &body;
+  const Reply reply = send_with_digests(request, body.digests(), {});
+  return {.number = number,
+          .etag = unquote_etag(header_of(reply, "etag")),
+          .checksum_sha256 = body.digests().sha256_base64};
+}
+
+Client::Request Client::part_request(const std::string& key, const std::string& upload_id,
+                                     int number) const {
+  Request request =
+      request_for("UploadPart " + std::to_string(number), "PUT", key, full_key(config_, key));
+  request.query = "partNumber=" + std::to_string(number) + "&uploadId=" + query_value(upload_id);
+  return request;
 }
 
 void Client::complete_multipart_upload(const std::string& key, const std::string& upload_id,

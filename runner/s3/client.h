@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "s3/bucket.h"
+#include "s3/part_spool.h"
 #include "s3/replies.h"
 #include "s3/retry.h"
 
@@ -39,6 +40,7 @@ class Client {
   void keep_going_when_interrupted() { stops_on_interrupt_ = false; }
 
   void put_object(const std::string& key, std::string_view body);
+  void put_object(const std::string& key, PartSpool& body);
   // Streams the object into `sink`; a failure is retried only before the first byte reached it.
   void get_object(const std::string& key, const std::function<void(std::string_view)>& sink);
   std::optional<ObjectInfo> head_object(const std::string& key);
@@ -51,6 +53,8 @@ class Client {
   std::string create_multipart_upload(const std::string& key);  // the UploadId
   CompletedPart upload_part(const std::string& key, const std::string& upload_id, int number,
                             std::string_view body);
+  CompletedPart upload_part(const std::string& key, const std::string& upload_id, int number,
+                            PartSpool& body);
   void complete_multipart_upload(const std::string& key, const std::string& upload_id,
                                  const std::vector<CompletedPart>& parts);
 
@@ -59,6 +63,10 @@ class Client {
 
  private:
   Reply send(const Request& request);
+  // REQUEST with its body's digests as headers (the server checks them), after HEADERS.
+  Reply send_with_digests(Request& request, const BodyDigests& digests,
+                          std::vector<std::string> headers);
+  Request part_request(const std::string& key, const std::string& upload_id, int number) const;
   Reply send_once(const Request& request);
   std::vector<std::string> object_headers() const;
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "s3/client.h"
+#include "s3/part_spool.h"
 
 namespace hivekeeper::s3 {
 
@@ -20,12 +21,17 @@ struct Client::Request {
   std::string full;   // the object's key in the bucket; "" for the bucket
   std::string query;  // already encoded
   std::string_view body;
-  std::string body_sha256_hex;  // "" = computed here
+  const PartSpool* spooled_body = nullptr;  // the body instead, when it is a part on disk
+  std::string body_sha256_hex;              // "" = computed here
   std::vector<std::string> headers;
   const std::function<void(std::string_view)>* sink = nullptr;  // the body of a 2xx reply
   std::string expected_etag;            // the body's MD5 where the ETag must equal it
   bool not_found_is_an_answer = false;  // HEAD: 404 is "no such object", not a failure
 };
+
+inline std::size_t body_size(const Client::Request& request) {
+  return request.spooled_body ? request.spooled_body->size() : request.body.size();
+}
 
 struct Client::Reply {
   AttemptOutcome outcome;

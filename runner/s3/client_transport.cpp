@@ -76,6 +76,17 @@ std::size_t receive_header(char* data, std::size_t size, std::size_t count, void
 
 std::size_t send_body(char* buffer, std::size_t size, std::size_t count, void* user) {
   auto& state = *static_cast<TransferState*>(user);
+  if (const PartSpool* spool = state.request->spooled_body) {
+    try {
+      const std::size_t length = spool->read_at(state.reply->sent, buffer, size * count);
+      state.reply->sent += length;
+      return length;
+    } catch (...) {
+      // No exception may cross libcurl: kept, and thrown again once the transfer has stopped.
+      state.sink_error = std::current_exception();
+      return CURL_READFUNC_ABORT;
+    }
+  }
   const std::string_view body = state.request->body;
   const std::size_t length = std::min(size * count, body.size() - state.reply->sent);
   std::copy_n(body.data() + state.reply->sent, length, buffer);
@@ -86,7 +97,7 @@ std::size_t send_body(char* buffer, std::size_t size, std::size_t count, void* u
 int rewind_body(void* user, curl_off_t offset, int origin) {
   auto& state = *static_cast<TransferState*>(user);
   if (origin != SEEK_SET || offset < 0 ||
-      static_cast<std::size_t>(offset) > state.request->body.size()) {
+      static_cast<std::size_t>(offset) > body_size(*state.request)) {
     return CURL_SEEKFUNC_FAIL;
   }
   state.reply->sent = static_cast<std::size_t>(offset);
@@ -111,8 +122,7 @@ void set_method(CURL* handle, const Client::Request& request, TransferState& sta
     curl_easy_setopt(handle, CURLOPT_READDATA, &state);
     curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, rewind_body);
     curl_easy_setopt(handle, CURLOPT_SEEKDATA, &state);
-    curl_easy_setopt(handle, CURLOPT_INFILESIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body_size(request)));
   } else if (request.method == "POST") {
     curl_easy_setopt(handle, CURLOPT_POST, 1L);
     curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());

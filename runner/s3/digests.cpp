@@ -39,6 +39,55 @@ std::string base64_of(std::string_view bytes) {
 
 }  // namespace
 
+namespace {
+
+EVP_MD_CTX* started_digest(const EVP_MD* algorithm) {
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  if (context == nullptr || EVP_DigestInit_ex(context, algorithm, nullptr) != 1) {
+    EVP_MD_CTX_free(context);
+    throw job_failed("S3DigestFailed", "OpenSSL could not start a digest",
+                     "check the OpenSSL installation (MD5 must be available)");
+  }
+  return context;
+}
+
+std::string finished_digest(void* context, const EVP_MD* algorithm) {
+  auto* digest_context = static_cast<EVP_MD_CTX*>(context);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(digest_context, digest, &length) != 1 ||
+      EVP_DigestInit_ex(digest_context, algorithm, nullptr) != 1)
+    throw job_failed("S3DigestFailed", "OpenSSL could not finish a digest",
+                     "check the OpenSSL installation");
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+}  // namespace
+
+BodyDigester::BodyDigester()
+    : md5_(started_digest(EVP_md5())), sha256_(started_digest(EVP_sha256())) {}
+
+BodyDigester::~BodyDigester() {
+  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(md5_));
+  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(sha256_));
+}
+
+void BodyDigester::update(std::string_view bytes) {
+  if (EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md5_), bytes.data(), bytes.size()) != 1 ||
+      EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(sha256_), bytes.data(), bytes.size()) != 1)
+    throw job_failed("S3DigestFailed", "OpenSSL could not hash a request body",
+                     "check the OpenSSL installation");
+}
+
+BodyDigests BodyDigester::finish() {
+  const std::string md5 = finished_digest(md5_, EVP_md5());
+  const std::string sha256 = finished_digest(sha256_, EVP_sha256());
+  return {.md5_hex = hex_of(md5),
+          .md5_base64 = base64_of(md5),
+          .sha256_hex = hex_of(sha256),
+          .sha256_base64 = base64_of(sha256)};
+}
+
 BodyDigests digests_of(std::string_view body) {
   const std::string md5 = digest_bytes(EVP_md5(), body);
   const std::string sha256 = digest_bytes(EVP_sha256(), body);

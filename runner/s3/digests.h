@@ -14,6 +14,23 @@ struct BodyDigests {
 
 BodyDigests digests_of(std::string_view body);
 
+// The same digests of a body that arrives in pieces (a part spooled to disk).
+class BodyDigester {
+ public:
+  BodyDigester();
+  ~BodyDigester();
+  BodyDigester(const BodyDigester&) = delete;
+  BodyDigester& operator=(const BodyDigester&) = delete;
+
+  void update(std::string_view bytes);
+  // The digests of everything since the last finish(); starts over.
+  BodyDigests finish();
+
+ private:
+  void* md5_;     // EVP_MD_CTX*
+  void* sha256_;  // EVP_MD_CTX*
+};
+
 // Hex SHA-256 of the empty body, the payload hash of GET, HEAD and DELETE.
 inline constexpr std::string_view kEmptyBodySha256 =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";

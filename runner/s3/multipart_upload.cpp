@@ -24,10 +24,13 @@ std::size_t choose_part_size(std::uint64_t expected_bytes, int max_parts) {
       std::max<std::uint64_t>(whole_mebibytes * kPartSizeUnit, kMinimumPartSize));
 }
 
-MultipartUpload::MultipartUpload(Client& client, std::string key, std::uint64_t expected_bytes)
+MultipartUpload::MultipartUpload(Client& client, std::string key, std::uint64_t expected_bytes,
+                                 const std::filesystem::path& spool_directory)
     : client_(client),
       key_(std::move(key)),
       part_size_(choose_part_size(expected_bytes, client.config().max_parts)),
+      filling_(std::make_unique<PartSpool>(spool_directory)),
+      in_flight_part_(std::make_unique<PartSpool>(spool_directory)),
       abort_disarmed_(std::make_shared<std::atomic<bool>>(false)) {
   const int max_parts = client.config().max_parts;
   if (max_parts < 1 || max_parts > 10000) {
@@ -43,7 +46,6 @@ MultipartUpload::MultipartUpload(Client& client, std::string key, std::uint64_t 
                          "; S3 takes 5 GiB per part at most",
                      "raise spec.storage.s3.maxParts (S3 allows 10000)");
   }
-  buffer_.reserve(part_size_);
 }
 
 MultipartUpload::~MultipartUpload() {
@@ -101,10 +103,10 @@ void MultipartUpload::send_buffered_part() {
                      "raise spec.storage.s3.maxParts; the upload was aborted");
   }
   if (upload_id_.empty()) start_upload();
-  in_flight_buffer_.swap(buffer_);
-  buffer_.clear();
+  in_flight_part_.swap(filling_);
+  filling_->clear();
   in_flight_ = std::async(std::launch::async, [this, number] {
-    return client_.upload_part(key_, upload_id_, number, in_flight_buffer_);
+    return client_.upload_part(key_, upload_id_, number, *in_flight_part_);
   });
 }
 
@@ -114,28 +116,28 @@ void MultipartUpload::write(std::string_view bytes) {
       throw job_failed("S3TransferInterrupted", "the upload of " + key_ + " was interrupted",
                        "the job was interrupted (SIGTERM or SIGINT); run it again");
     }
-    const std::size_t take = std::min(part_size_ - buffer_.size(), bytes.size());
-    buffer_.append(bytes.substr(0, take));
+    const std::size_t take = std::min(part_size_ - filling_->size(), bytes.size());
+    filling_->append(bytes.substr(0, take));
     bytes.remove_prefix(take);
     written_ += take;
-    if (buffer_.size() == part_size_) send_buffered_part();
+    if (filling_->size() == part_size_) send_buffered_part();
   }
 }
 
 ObjectInfo MultipartUpload::finish() {
   if (finished_) throw std::logic_error("MultipartUpload::finish called twice");
   if (upload_id_.empty()) {
-    client_.put_object(key_, buffer_);  // shorter than one part: no multipart upload needed
+    client_.put_object(key_, *filling_);  // shorter than one part: no multipart upload needed
   } else {
-    if (!buffer_.empty()) send_buffered_part();
+    if (filling_->size() > 0) send_buffered_part();
     wait_for_part_in_flight();
     client_.complete_multipart_upload(key_, upload_id_, parts_);
     *abort_disarmed_ = true;
     abort_on_signal_.reset();
   }
   finished_ = true;
-  buffer_ = std::string();
-  in_flight_buffer_ = std::string();
+  filling_.reset();
+  in_flight_part_.reset();
   const auto stored = client_.head_object(key_);
   if (!stored || stored->size != written_) {
     throw job_failed("S3UploadIncomplete",

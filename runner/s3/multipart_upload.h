@@ -1,6 +1,7 @@
 // s3/multipart_upload: a stream of unknown final length (a backup being made) written to one S3
-// object. It holds one part while it fills and at most one more on its way to the server, so
-// memory stays at two parts whatever the size. Each part travels with its MD5 and SHA-256
+// object. It holds one part while it fills and at most one more on its way to the server, both
+// spooled to unlinked files (s3/part_spool.h), so memory stays flat whatever the part size and
+// disk holds two parts per upload. Each part travels with its MD5 and SHA-256
 // (s3/client.h). An upload that is not finished is aborted, on an exception (the destructor) and
 // on SIGTERM (a registered cleanup, with a client of its own), so no upload is left open to be
 // billed.
@@ -8,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <future>
 #include <memory>
 #include <optional>
@@ -17,6 +19,7 @@
 
 #include "common/interrupt.h"
 #include "s3/client.h"
+#include "s3/part_spool.h"
 
 namespace hivekeeper::s3 {
 
@@ -32,7 +35,9 @@ class MultipartUpload {
  public:
   // `key` is relative to the client's prefix. The upload starts with the first full part;
   // fails (S3PartSizeTooLarge) if the expected size cannot fit in max_parts parts of 5 GiB.
-  MultipartUpload(Client& client, std::string key, std::uint64_t expected_bytes);
+  // SPOOL_DIRECTORY: where the parts wait (the backup directory; "" the system's temp folder).
+  MultipartUpload(Client& client, std::string key, std::uint64_t expected_bytes,
+                  const std::filesystem::path& spool_directory = {});
   ~MultipartUpload();
   MultipartUpload(const MultipartUpload&) = delete;
   MultipartUpload& operator=(const MultipartUpload&) = delete;
@@ -54,8 +59,8 @@ class MultipartUpload {
   Client& client_;
   std::string key_;
   std::size_t part_size_;
-  std::string buffer_;
-  std::string in_flight_buffer_;
+  std::unique_ptr<PartSpool> filling_;
+  std::unique_ptr<PartSpool> in_flight_part_;
   std::future<CompletedPart> in_flight_;
   std::vector<CompletedPart> parts_;
   std::uint64_t written_ = 0;

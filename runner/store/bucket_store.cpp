@@ -27,11 +27,12 @@ std::string url_of(const s3::BucketConfig& config, const std::string& name) {
 class UploadSink final : public archive::ArtifactSink {
  public:
   UploadSink(const s3::BucketConfig& config, const s3::Credentials& credentials, std::string name,
-             std::uint64_t expected_bytes)
+             std::uint64_t expected_bytes, const std::filesystem::path& spool_directory)
       : config_(config),
         name_(std::move(name)),
         client_(config, credentials),
-        upload_(std::make_unique<s3::MultipartUpload>(client_, name_, expected_bytes)) {}
+        upload_(std::make_unique<s3::MultipartUpload>(client_, name_, expected_bytes,
+                                                      spool_directory)) {}
 
   void write(const void* data, std::size_t size) override {
     upload_->write(std::string_view(static_cast<const char*>(data), size));
@@ -126,7 +127,9 @@ std::unique_ptr<archive::ArtifactSink> BucketStore::create(const std::string& na
   std::uint64_t expected_bytes = 0;
   if (const auto made = parse_backup_file_name(name)) {
     std::string newest;
-    for (const s3::ObjectInfo& object : client_.list_objects("")) {
+    // One listing per store (per backup) serves every artifact it creates.
+    if (!objects_for_part_sizes_) objects_for_part_sizes_ = client_.list_objects("");
+    for (const s3::ObjectInfo& object : *objects_for_part_sizes_) {
       const auto other = parse_backup_file_name(object.key);
       if (other && other->kind == made->kind && other->prefix == made->prefix &&
           other->environment == made->environment && other->timestamp >= newest) {
@@ -135,7 +138,9 @@ std::unique_ptr<archive::ArtifactSink> BucketStore::create(const std::string& na
       }
     }
   }
-  return std::make_unique<UploadSink>(config_, credentials_, name, expected_bytes);
+  // The parts wait in the local directory, which holds the lock and so is writable.
+  (void)archive::create_directories(lock_directory_, archive::kPrivateModes.directory);
+  return std::make_unique<UploadSink>(config_, credentials_, name, expected_bytes, lock_directory_);
 }
 
 std::string BucketStore::commit_set(const std::vector<archive::ArtifactSink*>& artifacts,

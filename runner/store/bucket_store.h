@@ -8,6 +8,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "s3/client.h"
 #include "store/backup_store.h"
@@ -47,6 +49,7 @@ class BucketStore final : public BackupStore {
   s3::Credentials credentials_;
   std::filesystem::path lock_directory_;
   mutable s3::Client client_;
+  std::optional<std::vector<s3::ObjectInfo>> objects_for_part_sizes_;
 };
 
 }  // namespace hivekeeper::store

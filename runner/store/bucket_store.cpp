@@ -127,7 +127,9 @@ std::unique_ptr<archive::ArtifactSink> BucketStore::create(const std::string& na
   std::uint64_t expected_bytes = 0;
   if (const auto made = parse_backup_file_name(name)) {
     std::string newest;
-    // One listing per store (per backup) serves every artifact it creates.
+    // The dump's and the media's threads create their artifacts at the same moment, and a
+    // Client serves one thread at a time: one listing per store (per backup), under the lock.
+    const std::lock_guard listing(listing_mutex_);
     if (!objects_for_part_sizes_) objects_for_part_sizes_ = client_.list_objects("");
     for (const s3::ObjectInfo& object : *objects_for_part_sizes_) {
       const auto other = parse_backup_file_name(object.key);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -49,6 +50,7 @@ class BucketStore final : public BackupStore {
   s3::Credentials credentials_;
   std::filesystem::path lock_directory_;
   mutable s3::Client client_;
+  std::mutex listing_mutex_;
   std::optional<std::vector<s3::ObjectInfo>> objects_for_part_sizes_;
 };
 

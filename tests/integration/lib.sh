@@ -319,13 +319,14 @@ aws_s3() { # ARGS: the reference client against the test's server
     aws --endpoint-url http://localhost:5000 "$@"
 }
 # The spec.storage block of a manifest for the test's bucket (PREFIX ends in /); KEEP_LOCAL for
-# a BackupJob only.
+# a BackupJob only. The jobs reach the bucket at S3_ENDPOINT (the fault proxy's, say).
+S3_ENDPOINT=http://s3:5000
 s3_storage_yaml() { # prefix [keepLocal]
   echo "  storage:"
   [ -z "${2:-}" ] || echo "    keepLocal: $2"
   cat <<YAML
     s3:
-      endpoint: http://s3:5000
+      endpoint: $S3_ENDPOINT
       bucket: $S3_BUCKET
       prefix: $1
       forcePathStyle: true
@@ -334,3 +335,43 @@ s3_storage_yaml() { # prefix [keepLocal]
 YAML
 }
 S3_JOB_ENV=(-e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY)
+# $WORK/manifests/NAME.yaml: BackupJob NAME of prod with media, file prefix beelab, to the test's
+# bucket under S3_PREFIX (ends in /); EXTRA is more of the spec, indented as under `spec:` (a
+# retention policy, spec.encryption).
+offsite_backup_manifest() { # name s3-prefix keepLocal [extra]
+  {
+    cat <<YAML
+apiVersion: hivekeeper.io/v1
+kind: BackupJob
+metadata: {name: $1}
+spec:
+  environment: prod
+  media: {enabled: true}
+  output: {prefix: beelab}
+YAML
+    s3_storage_yaml "$2" "$3"
+    [ -z "${4:-}" ] || printf '%s\n' "$4"
+  } >"$WORK/manifests/$1.yaml"
+}
+# The fault proxy (s3_fault_proxy.py, a fake for the faults a real server cannot be made to
+# produce) in front of the S3 server, as the project's service faults; ARGS go to the proxy
+# (--fault MARKER=TEXT). Jobs reach it with S3_ENDPOINT=http://faults:8000.
+start_s3_fault_proxy() { # [proxy args...]
+  python3 - "$WORK/compose.yml" "$HK_ROOT/tests/integration/s3_fault_proxy.py" "$@" <<'PY'
+import sys, yaml
+app = yaml.safe_load(open(sys.argv[1]))
+app["services"]["faults"] = {
+    "image": "hivekeeper-offsite", "volumes": [sys.argv[2] + ":/s3_fault_proxy.py:ro"],
+    "command": ["python3", "/s3_fault_proxy.py", "--listen", "8000", "--upstream", "s3:5000"] + sys.argv[3:]}
+yaml.safe_dump(app, open(sys.argv[1], "w"), sort_keys=False)
+PY
+  compose up -d faults >/dev/null 2>&1 || fail "the fault proxy did not start"
+  for _ in $(seq 1 50); do
+    proxy_events >/dev/null 2>&1 && return
+    sleep 0.2
+  done
+  fail "the fault proxy did not answer within 10 s"
+}
+proxy_events() { # what the proxy did, one line each: "<key> part <n> try <k>: <what>"
+  compose exec -T faults curl -sf http://localhost:8000/__events
+}

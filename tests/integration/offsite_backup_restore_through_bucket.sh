@@ -12,19 +12,8 @@ seed_database
 seed_media
 JOB_RUN_OPTIONS=("${S3_JOB_ENV[@]}")
 
-{
-  cat <<YAML
-apiVersion: hivekeeper.io/v1
-kind: BackupJob
-metadata: {name: offsite-prod}
-spec:
-  environment: prod
-  media: {enabled: true}
-  output: {prefix: beelab}
-YAML
-  s3_storage_yaml beelab/ false
-} >"$WORK/manifests/offsite.yaml"
-run_job run -f /manifests/offsite.yaml
+offsite_backup_manifest offsite-prod beelab/ false
+run_job run -f /manifests/offsite-prod.yaml
 assert_eq 0 "$(job_exit)" "exit code of the backup to the bucket"
 [ -z "$(backup_files)" ] || fail "keepLocal: false left files in the directory: $(backup_files)"
 aws_s3 s3 ls "s3://$S3_BUCKET/beelab/" >"$WORK/listing"
@@ -45,10 +34,10 @@ status_field "$status" '.status.artifacts[].path' | grep -q "^s3://$S3_BUCKET/be
 grep -q "$AWS_SECRET_ACCESS_KEY" "$status" "$WORK/stderr" "$WORK/stdout" && fail "the secret key was written out"
 
 # list and verify read the bucket.
-run_job list prod -f /manifests/offsite.yaml
+run_job list prod -f /manifests/offsite-prod.yaml
 assert_eq 0 "$(job_exit)" "exit code of list"
 assert_contains "$WORK/stdout" "$set_name"
-run_job verify prod latest -f /manifests/offsite.yaml
+run_job verify prod latest -f /manifests/offsite-prod.yaml
 assert_eq 0 "$(job_exit)" "exit code of verify"
 
 # Changes after the backup; the restore from the bucket takes them back.
@@ -88,8 +77,8 @@ assert_eq 0 "$(job_exit)" "exit code of the restore of a seed-made dump from the
 assert_eq "$before_db" "$(database_fingerprint)" "database after restoring the seed-made dump"
 
 # keepLocal: true (the default) writes the set to both places.
-sed -i 's/keepLocal: false/keepLocal: true/' "$WORK/manifests/offsite.yaml"
-run_job run -f /manifests/offsite.yaml
+sed -i 's/keepLocal: false/keepLocal: true/' "$WORK/manifests/offsite-prod.yaml"
+run_job run -f /manifests/offsite-prod.yaml
 assert_eq 0 "$(job_exit)" "exit code of the backup to both places"
 local_dump=$(find "$BACKUPS" -maxdepth 1 -name 'beelab_prod_db_app_*.sql.gz' -printf '%f\n')
 [ -n "$local_dump" ] || fail "keepLocal: true left no local dump"

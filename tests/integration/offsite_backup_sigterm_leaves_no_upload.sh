@@ -8,20 +8,9 @@ start_app
 seed_database
 seed_media
 create_bulk_table 2000000
-{
-  cat <<YAML
-apiVersion: hivekeeper.io/v1
-kind: BackupJob
-metadata: {name: offsite-prod}
-spec:
-  environment: prod
-  media: {enabled: true}
-  output: {prefix: beelab}
-YAML
-  s3_storage_yaml beelab/ false
-} >"$WORK/manifests/offsite.yaml"
+offsite_backup_manifest offsite-prod beelab/ false
 
-compose run --rm -T "${S3_JOB_ENV[@]}" --name "$PROJECT-job" backup-job run -f /manifests/offsite.yaml \
+compose run --rm -T "${S3_JOB_ENV[@]}" --name "$PROJECT-job" backup-job run -f /manifests/offsite-prod.yaml \
   >"$WORK/stdout" 2>"$WORK/stderr" &
 job=$!
 # The first part goes once 5 MiB of the dump are compressed; the signal comes after it started.

@@ -12,10 +12,19 @@
 #   fault-corrupt-once flips one byte of the body, then forwards  (first try)
 #   fault-corrupt-always   flips one byte on every try
 #   slow               every part's body is read at 1 MiB/s
+# and a listing (ListObjectsV2) whose prefix holds "listing-held" is answered after 1 s, so that
+# listings a client sends close together are in flight at the same time.
+# --fault MARKER=TEXT (repeatable) gives keys holding TEXT the fault of MARKER as well, for a
+# test that cannot choose a key (one artifact of a backup set: --fault fault-500-always=_media_).
+# --true-initiated: moto 5.1.1 reports every multipart upload as initiated 2010-11-10T20:48:33Z;
+# with this the proxy puts the time it saw the upload created into ListMultipartUploads replies,
+# as S3 does, for tests of a rule on an upload's age.
 # GET /__events lists what was done, one line each: "<key> part <n> try <k>: <what>".
 import argparse
+import datetime
 import http.client
 import http.server
+import re
 import socket
 import sys
 import threading
@@ -26,6 +35,9 @@ EVENTS = []
 TRIES = {}
 LOCK = threading.Lock()
 SLOW_BYTES_PER_SECOND = 1024 * 1024
+SLOW_LIST_SECONDS = 1.0
+FAULT_MARKERS = ("fault-500-once", "fault-500-always", "fault-drop-once", "fault-corrupt-once",
+                 "fault-corrupt-always")
 
 
 def record(line):
@@ -37,6 +49,9 @@ def record(line):
 class FaultProxy(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     upstream = None
+    keyed_faults = []  # (marker, text) from --fault
+    true_initiated = False
+    initiated = {}  # UploadId -> when the proxy saw CreateMultipartUpload answered
 
     def log_message(self, *args):
         pass
@@ -74,11 +89,17 @@ class FaultProxy(http.server.BaseHTTPRequestHandler):
         part = query.get("partNumber", [None])[0]
         key = urllib.parse.unquote(url.path)
         is_part = self.command == "PUT" and part is not None and "uploadId" in query
+        listed = query.get("prefix", [""])[0]
+        if self.command == "GET" and "list-type" in query and "listing-held" in listed:
+            record(f"listing of {listed}: held for {SLOW_LIST_SECONDS} s")
+            time.sleep(SLOW_LIST_SECONDS)
         fault = None
         if is_part and part == "2":
-            for marker in ("fault-500-once", "fault-500-always", "fault-drop-once",
-                           "fault-corrupt-once", "fault-corrupt-always"):
+            for marker in FAULT_MARKERS:
                 if marker in key:
+                    fault = marker
+            for marker, text in self.keyed_faults:
+                if text in key:
                     fault = marker
         attempt = 0
         if is_part:
@@ -107,11 +128,32 @@ class FaultProxy(http.server.BaseHTTPRequestHandler):
             middle = len(body) // 2
             body = body[:middle] + bytes([body[middle] ^ 0x01]) + body[middle + 1:]
         status, headers, reply = self.ask_upstream(body)
+        if self.true_initiated and "uploads" in query and status == 200:
+            reply = self.with_true_initiated(reply)
         if corrupted:
             record(f"{where}: flipped byte {len(body) // 2} of {len(body)}; upstream answered {status}")
         elif is_part:
             record(f"{where}: passed through; upstream answered {status}")
         self.answer(status, headers, reply)
+
+    def with_true_initiated(self, reply):
+        if self.command == "POST":  # CreateMultipartUpload
+            found = re.search(rb"<UploadId>([^<]+)</UploadId>", reply)
+            if found:
+                now = datetime.datetime.now(datetime.timezone.utc)
+                with LOCK:
+                    self.initiated[found.group(1)] = now.strftime("%Y-%m-%dT%H:%M:%S.000Z").encode()
+            return reply
+
+        def one_upload(upload):  # ListMultipartUploads: each <Upload> gets its own time
+            upload_id = re.search(rb"<UploadId>([^<]+)</UploadId>", upload.group(0))
+            with LOCK:
+                when = self.initiated.get(upload_id.group(1)) if upload_id else None
+            if when is None:
+                return upload.group(0)
+            return re.sub(rb"<Initiated>[^<]*</Initiated>", b"<Initiated>" + when + b"</Initiated>",
+                          upload.group(0))
+        return re.sub(rb"<Upload>.*?</Upload>", one_upload, reply, flags=re.S)
 
     def ask_upstream(self, body):
         connection = http.client.HTTPConnection(self.upstream, timeout=120)
@@ -146,8 +188,16 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--listen", type=int, default=8000)
     parser.add_argument("--upstream", required=True)
+    parser.add_argument("--fault", action="append", default=[], metavar="MARKER=TEXT")
+    parser.add_argument("--true-initiated", action="store_true")
     options = parser.parse_args()
     FaultProxy.upstream = options.upstream
+    FaultProxy.true_initiated = options.true_initiated
+    for rule in options.fault:
+        marker, _, text = rule.partition("=")
+        if marker not in FAULT_MARKERS or not text:
+            parser.error(f"--fault {rule}: expected MARKER=TEXT, MARKER one of {FAULT_MARKERS}")
+        FaultProxy.keyed_faults.append((marker, text))
     server = http.server.ThreadingHTTPServer(("0.0.0.0", options.listen), FaultProxy)
     print(f"fault proxy on :{options.listen} in front of {options.upstream}", flush=True)
     server.serve_forever()

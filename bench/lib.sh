@@ -8,8 +8,11 @@
 #   stack_up                       start db and web, read the runner's version
 #   generate_database              fill `app` to BENCH_DB_MB of plain pg_dump output; warm; checked
 #   generate_media                 fill the media volume to BENCH_MEDIA_MB (nothing when 0)
-#   measure KEY RUN FN [PREPARE]   time FN with the quiet gate, CPU accounting and retries;
-#                                  PREPARE, untimed, runs before each attempt
+#   measure KEY RUN FN [PREPARE [FINISH]]  time FN with the quiet gate, CPU accounting and
+#                                  retries; PREPARE and FINISH, untimed, run before and after each
+#                                  attempt (FINISH may set LAST_BYTES and LAST_RSS)
+#   before_stack_down              if the script defines it: called on exit before the stack is
+#                                  removed (containers it started itself on the stack's network)
 #   ratio, verdict, median, wall_list, rss_list   for the reports
 set -euo pipefail
 
@@ -70,6 +73,7 @@ cleanup() {
     log "BENCH_KEEP=1: stack $PROJECT and $S are kept (docker compose -p $PROJECT down -v; rm -rf $S)"
   else
     log "cleaning up: docker compose -p $PROJECT down -v, rm -rf $S"
+    if declare -F before_stack_down >/dev/null; then before_stack_down || true; fi
     dc --profile hivekeeper down -v --remove-orphans >/dev/null 2>&1 || true
     rm -rf "$S"
   fi
@@ -327,11 +331,11 @@ cpu_split() {
 }
 
 declare -A WALL SIZE RSS ATTEMPTS CPU_OURS
-# measure KEY RUN FUNCTION [PREPARE]: times FUNCTION (which sets LAST_BYTES and LAST_RSS) with
-# the quiet gate, the sampler and the foreign-CPU check around it; PREPARE, if given, runs before
-# each attempt, untimed.
+# measure KEY RUN FUNCTION [PREPARE [FINISH]]: times FUNCTION (which sets LAST_BYTES and
+# LAST_RSS) with the quiet gate, the sampler and the foreign-CPU check around it; PREPARE, if
+# given, runs before each attempt, FINISH after it (with FUNCTION's argument), both untimed.
 measure() {
-  local key=$1 i=$2 fn=$3 prepare=${4:-} attempt t0 t1 wall before after split foreign ours watcher=
+  local key=$1 i=$2 fn=$3 prepare=${4:-} finish=${5:-} attempt t0 t1 wall before after split foreign ours watcher=
   for ((attempt = 0; attempt <= BENCH_RETRIES; attempt++)); do
     if [[ -n $prepare ]]; then "$prepare"; fi
     wait_quiet
@@ -346,6 +350,7 @@ measure() {
     after=$(cg_snapshot 2>/dev/null || echo "0 0")
     sample_stop
     if [[ -n $watcher ]]; then kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null || true; watcher=; WATCHER_PID=; fi
+    if [[ -n $finish ]]; then "$finish" "$key-$i-$attempt"; fi
     wall=$(elapsed "$t0" "$t1")
     split=$(cpu_split "$before" "$after" "$S/logs/runner-cpu")
     foreign=${split% *}; ours=${split#* }

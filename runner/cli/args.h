@@ -19,6 +19,7 @@ struct Invocation {
   std::string manifest_path;    // -f
   std::string status_file;      // --status-file
   std::string termination_log;  // --termination-log
+  std::string metrics_file;     // --metrics-file
   LogFormat log_format = LogFormat::text;
   bool verbose = false;
   // backup's and restore's shortcuts for spec fields

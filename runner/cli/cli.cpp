@@ -129,7 +129,7 @@ int run(int argc, char** argv) {
     }
     // A manifest applied again (GitOps re-creates its Job) restores once; `restore` always runs.
     jobs::run_job(manifest, {invocation.status_file, invocation.termination_log,
-                             /*once=*/invocation.command == "run"});
+                             /*once=*/invocation.command == "run", invocation.metrics_file});
     return kExitOk;
   } catch (const Error& error) {
     std::cerr << "hivekeeper: " << redact_secrets(error.describe()) << std::endl;

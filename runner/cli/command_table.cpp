@@ -245,6 +245,12 @@ const std::vector<OptionSpec> kOptions = {
     {"--termination-log", "", "PATH", kJobCommands,
      "also write the final status there, compact (Kubernetes: /dev/termination-log)",
      [](Invocation& in, const std::string& value) { in.termination_log = value; }},
+    {"--metrics-file",
+     "",
+     "PATH",
+     {"run", "backup", "restore", "drill", "prune", "verify"},
+     "also write the run's Prometheus metrics there, for node-exporter's textfile collector",
+     [](Invocation& in, const std::string& value) { in.metrics_file = value; }},
     {"--log-format", "", "text|json", kAllCommands, "log format on stderr (default text)",
      [](Invocation& in, const std::string& value) {
        if (value != "text" && value != "json")

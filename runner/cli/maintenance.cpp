@@ -1,5 +1,8 @@
 #include "cli/maintenance.h"
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cli/offsite_flags.h"
@@ -8,6 +11,7 @@
 #include "jobs/maintenance/commands.h"
 #include "jobs/progress.h"
 #include "manifest/manifest.h"
+#include "metrics/publish.h"
 
 namespace hivekeeper::cli {
 namespace {
@@ -105,6 +109,26 @@ manifest::RetentionPolicy policy_of(const Invocation& invocation) {
   return manifest::retention_from(invocation.retention);
 }
 
+// --metrics-file for verify and prune, made from the status file the command wrote (as a job's
+// are from its status) when it wrote one since SINCE: a command that failed before writing it has
+// no outcome to publish.
+void write_metrics(const Invocation& invocation, const jobs::StoreScope& scope,
+                   const std::string& kind, std::filesystem::file_time_type since) {
+  if (invocation.metrics_file.empty()) return;
+  const std::string environment =
+      scope.environment ? manifest::to_string(*scope.environment) : "all";
+  std::string name = invocation.command + "-" + environment;
+  const auto path = std::filesystem::path(scope.directory) / "status" / (name + ".json");
+  std::error_code error;
+  // A file's time comes from the kernel's coarse clock, a few milliseconds behind.
+  const auto written = std::filesystem::last_write_time(path, error);
+  if (error || written < since - std::chrono::milliseconds(50)) return;
+  std::ifstream in(path);
+  const json document = json::parse(in, nullptr, false);
+  if (document.is_discarded()) return;
+  metrics::publish(document, {name, kind, environment}, invocation.metrics_file, std::nullopt);
+}
+
 }  // namespace
 
 int list_command(const Invocation& invocation) {
@@ -139,7 +163,9 @@ int verify_command(const Invocation& invocation) {
   std::string selector = "latest";
   if (invocation.operands.size() == 2) selector = invocation.operands[1];
   if (invocation.operands.size() == 1 && !environment_given) selector = invocation.operands[0];
+  const auto started = std::filesystem::file_time_type::clock::now();
   const auto results = jobs::run_verify(scope, selector);
+  write_metrics(invocation, scope, "Verify", started);
   int failed = 0;
   for (const auto& result : results) {
     std::string problems;
@@ -169,7 +195,16 @@ int prune_command(const Invocation& invocation) {
           "--upload-grace takes a duration such as 1h, 2d or 0h, not " + invocation.upload_grace);
     upload_grace = *parsed;
   }
-  const auto outcome = jobs::run_prune(scope, policy, invocation.dry_run, upload_grace);
+  const auto started = std::filesystem::file_time_type::clock::now();
+  std::optional<jobs::PruneOutcome> pruned;
+  try {
+    pruned = jobs::run_prune(scope, policy, invocation.dry_run, upload_grace);
+  } catch (...) {
+    if (!invocation.dry_run) write_metrics(invocation, scope, "Prune", started);
+    throw;
+  }
+  if (!invocation.dry_run) write_metrics(invocation, scope, "Prune", started);
+  const auto& outcome = *pruned;
   if (invocation.output_format == "json" || invocation.output_format == "yaml") {
     print_document(jobs::prune_json(outcome, policy, invocation.dry_run), invocation.output_format);
     return kExitOk;

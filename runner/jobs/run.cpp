@@ -24,6 +24,8 @@
 #include "jobs/drill/drill.h"
 #include "jobs/recover.h"
 #include "jobs/restore/restore.h"
+#include "metrics/publish.h"
+#include "notify/deliver.h"
 #include "status/lifecycle.h"
 #include "store/directory_lock.h"
 #include "store/journal.h"
@@ -200,6 +202,7 @@ void run_under_lock(const manifest::Manifest& manifest, const std::string& start
   once = once && manifest.is_restore();
   if (once && already_restored(manifest, status)) return;
   status.update([&](status::JobStatus& job) { status::mark_running(job, now()); });
+  notify::send_notifications(manifest, status, "start");
   const std::string run = random_token();
   target::TargetRequest request = target::target_request(manifest);
   request.helper_labels = {{target::kRunLabel, run}, {target::kJobLabel, manifest.name}};
@@ -249,6 +252,8 @@ void finish(const manifest::Manifest& manifest, const RunOptions& options,
   status.update([&](status::JobStatus& job) { job.details["peakMemoryBytes"] = peak_rss; });
   spdlog::info("peak memory {:.1f} MiB; status written to {}",
                static_cast<double>(peak_rss) / (1 << 20), status.path().string());
+  notify::send_notifications(manifest, status, notify::event_for(status.snapshot().phase));
+  metrics::publish_job_metrics(manifest, options.metrics_file, status);
   write_termination_log(options.termination_log, manifest.document, status.snapshot());
   std::cout << status::summary_line(manifest.kind, manifest.name, status.snapshot()) << std::endl;
 }
@@ -263,13 +268,18 @@ void run_job(const manifest::Manifest& manifest, const RunOptions& options) {
   auto journal = std::make_shared<JournalSlot>();
   install_interrupt_handling(
       [status, journal, document = manifest.document, kind = manifest.kind, name = manifest.name,
-       termination_log = options.termination_log](const std::string& signal) {
+       termination_log = options.termination_log, metrics_file = options.metrics_file,
+       environment = manifest::to_string(manifest.environment())](const std::string& signal) {
         journal->remove_journal();  // the cleanups have run: nothing is left to recover
         const std::string message = "interrupted by " + signal + "; partial files were removed";
         spdlog::error("{}", message);
         status->update([&](status::JobStatus& job) {
           status::mark_failed(job, "Interrupted", message, now());
         });
+        // The textfile only: a push would be cut short by the interrupt itself.
+        if (!metrics_file.empty())
+          metrics::publish(status::render(document, status->snapshot()), {name, kind, environment},
+                           metrics_file, std::nullopt);
         write_termination_log(termination_log, document, status->snapshot());
         std::cout << status::summary_line(kind, name, status->snapshot()) << std::endl;
       });

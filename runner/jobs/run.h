@@ -19,6 +19,7 @@ struct RunOptions {
   // reason AlreadyRestored. Set for manifests applied with `run -f` (GitOps re-creates their Job
   // on every sync), never for the `restore` command, which a person types meaning it.
   bool once = false;
+  std::string metrics_file;  // "" = none; else the Prometheus textfile to write (metrics/publish.h)
 };
 
 void run_job(const manifest::Manifest& manifest, const RunOptions& options);

@@ -246,6 +246,11 @@ Manifest parse_manifest(std::string_view text, const std::string& source_name) {
   const json& spec = document["spec"];
   manifest.storage = storage_from(object_at(spec, "storage"));
   manifest.encryption = encryption_from(object_at(spec, "encryption"));
+  manifest.notify = notify_from(spec.value("notify", json::array()));
+  for (const auto& error : notify_errors(manifest.notify, "spec.notify")) errors.push_back(error);
+  manifest.metrics = metrics_from(object_at(spec, "metrics"));
+  for (const auto& error : metrics_errors(manifest.metrics, "spec.metrics"))
+    errors.push_back(error);
   for (const auto& error : storage_errors(manifest.storage, "spec.storage", kind == "BackupJob"))
     errors.push_back(error);
   for (const auto& error :

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "manifest/metrics_spec.h"
+#include "manifest/notify.h"
 #include "manifest/offsite.h"
 #include "manifest/retention.h"
 
@@ -120,12 +122,14 @@ struct DrillSpec {
 struct Manifest {
   std::string kind;  // "BackupJob", "RestoreJob" or "DrillJob"
   std::string name;
-  nlohmann::json document;    // as written, echoed into the status
-  BackupSpec backup;          // kind BackupJob
-  RestoreSpec restore;        // kind RestoreJob
-  DrillSpec drill;            // kind DrillJob
-  StorageSpec storage;        // any kind: spec.storage
-  EncryptionSpec encryption;  // any kind: spec.encryption
+  nlohmann::json document;           // as written, echoed into the status
+  BackupSpec backup;                 // kind BackupJob
+  RestoreSpec restore;               // kind RestoreJob
+  DrillSpec drill;                   // kind DrillJob
+  StorageSpec storage;               // any kind: spec.storage
+  EncryptionSpec encryption;         // any kind: spec.encryption
+  std::vector<NotifyTarget> notify;  // any kind: spec.notify
+  MetricsSpec metrics;               // any kind: spec.metrics
 
   bool is_restore() const { return kind == "RestoreJob"; }
   bool is_drill() const { return kind == "DrillJob"; }

@@ -9,19 +9,6 @@ std::string text_at(const json& object, const char* key, std::string fallback = 
   return object.contains(key) ? object[key].get<std::string>() : fallback;
 }
 
-std::optional<SecretSource> secret_at(const json& object, const char* key) {
-  if (!object.contains(key)) return std::nullopt;
-  return SecretSource{text_at(object[key], "env"), text_at(object[key], "file")};
-}
-
-void check_secret(const std::optional<SecretSource>& secret, const std::string& field,
-                  std::vector<std::string>& errors) {
-  if (!secret) return;
-  if (secret->empty()) errors.push_back(field + ": give env or file");
-  if (!secret->env.empty() && !secret->file.empty())
-    errors.push_back(field + ": give env or file, not both");
-}
-
 }  // namespace
 
 StorageSpec storage_from(const json& storage) {
@@ -41,8 +28,9 @@ StorageSpec storage_from(const json& storage) {
   bucket.kms_key_id = text_at(s3, "kmsKeyId");
   bucket.ca_file = text_at(s3, "caFile");
   bucket.max_parts = s3.value("maxParts", bucket.max_parts);
-  bucket.access_key_id_from = secret_at(s3, "accessKeyIdFrom").value_or(SecretSource{});
-  bucket.secret_access_key_from = secret_at(s3, "secretAccessKeyFrom").value_or(SecretSource{});
+  bucket.access_key_id_from = secret_source_at(s3, "accessKeyIdFrom").value_or(SecretSource{});
+  bucket.secret_access_key_from =
+      secret_source_at(s3, "secretAccessKeyFrom").value_or(SecretSource{});
   result.s3 = bucket;
   return result;
 }
@@ -54,8 +42,8 @@ EncryptionSpec encryption_from(const json& encryption) {
   AgeSpec spec;
   spec.recipients = age.value("recipients", std::vector<std::string>{});
   spec.recipients_file = text_at(age, "recipientsFile");
-  spec.identity_from = secret_at(age, "identityFrom");
-  spec.passphrase_from = secret_at(age, "passphraseFrom");
+  spec.identity_from = secret_source_at(age, "identityFrom");
+  spec.passphrase_from = secret_source_at(age, "passphraseFrom");
   result.age = spec;
   return result;
 }
@@ -68,8 +56,8 @@ std::vector<std::string> storage_errors(const StorageSpec& storage, const std::s
                      ".keepLocal: false needs spec.storage.s3, or the set would be kept nowhere");
   if (!storage.s3) return errors;
   const S3Storage& s3 = *storage.s3;
-  check_secret(s3.access_key_id_from, field + ".s3.accessKeyIdFrom", errors);
-  check_secret(s3.secret_access_key_from, field + ".s3.secretAccessKeyFrom", errors);
+  check_secret_source(s3.access_key_id_from, field + ".s3.accessKeyIdFrom", errors);
+  check_secret_source(s3.secret_access_key_from, field + ".s3.secretAccessKeyFrom", errors);
   if (!s3.kms_key_id.empty() && s3.server_side_encryption != "aws:kms")
     errors.push_back(field + ".s3.kmsKeyId: only with serverSideEncryption: aws:kms");
   return errors;
@@ -81,8 +69,8 @@ std::vector<std::string> encryption_errors(const EncryptionSpec& encryption,
   if (!encryption.age) return errors;
   const AgeSpec& age = *encryption.age;
   const std::string at = field + ".age";
-  check_secret(age.passphrase_from, at + ".passphraseFrom", errors);
-  check_secret(age.identity_from, at + ".identityFrom", errors);
+  check_secret_source(age.passphrase_from, at + ".passphraseFrom", errors);
+  check_secret_source(age.identity_from, at + ".identityFrom", errors);
   const bool has_keys = !age.recipients.empty() || !age.recipients_file.empty();
   if (writes && !has_keys && !age.passphrase_from)
     errors.push_back(at + ": give recipients, recipientsFile or passphraseFrom");

@@ -9,14 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace hivekeeper::manifest {
+#include "manifest/secret_source.h"
 
-// {env: NAME} or {file: PATH}, exactly one (as passwordFrom).
-struct SecretSource {
-  std::string env;
-  std::string file;
-  bool empty() const { return env.empty() && file.empty(); }
-};
+namespace hivekeeper::manifest {
 
 struct S3Storage {
   std::string endpoint;  // "" = https://s3.<region>.amazonaws.com

@@ -498,6 +498,27 @@ def check_crds(chart):
     expect(expected == crds, "helm template --include-crds: not the CRDs of deploy/kubernetes/crds/")
 
 
+def check_metrics(chart, binary):
+    """Issue 14: metrics.pushgateway.url puts spec.metrics.pushgateway in every manifest (valid for
+    the schemas and the runner); metrics.prometheusRule.enabled renders the alert rules of
+    alerts/hivekeeper.rules.yaml, unchanged, as a PrometheusRule (the defaults render none)."""
+    url = "http://pushgateway.monitoring:9091"
+    values = {"metrics": {"pushgateway": {"url": url}, "prometheusRule": {"enabled": True, "labels": {"release": "kp"}}},
+              "drill": {"enabled": True}}
+    _, documents = render_with_values(chart, values, RESTORE)
+    kinds = by_kind(documents)
+    manifests = [(yaml.safe_load(c["data"]["job.yaml"])["kind"], c) for c in kinds.get("ConfigMap", [])]
+    expect_eq(["BackupJob", "DrillJob", "RestoreJob"], sorted(kind for kind, _ in manifests), "metrics: manifests")
+    for kind, config_map in manifests:
+        spec = check_manifest(chart.root, binary, config_map, kind, config_map["metadata"]["name"])["spec"]
+        expect_eq({"pushgateway": {"url": url, "job": "hivekeeper"}}, spec.get("metrics"), f"{kind} spec.metrics")
+    rules = kinds.get("PrometheusRule", [])
+    if expect(len(rules) == 1, "metrics.prometheusRule.enabled renders no PrometheusRule"):
+        with open(os.path.join(chart.path, "alerts/hivekeeper.rules.yaml")) as f:
+            expect_eq(yaml.safe_load(f), rules[0]["spec"], "PrometheusRule spec (the rules file)")
+        expect_eq("kp", rules[0]["metadata"]["labels"].get("release"), "PrometheusRule extra label")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "../.."))
@@ -524,6 +545,7 @@ def main():
     check_refusals(chart)
     check_long_names(chart)
     check_crds(chart)
+    check_metrics(chart, args.binary)
 
     return k8s_tools.report("chart_lints_and_renders", failures, "all checks passed")
 

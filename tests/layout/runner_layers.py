@@ -9,9 +9,9 @@ import sys
 
 LAYERS = {
     "common": 0,
-    "manifest": 1, "docker": 1, "archive": 1, "crypto": 1, "s3": 1,
+    "manifest": 1, "docker": 1, "archive": 1, "crypto": 1, "s3": 1, "http": 1,
     "status": 2, "postgres": 2,
-    "target": 3, "store": 3,
+    "target": 3, "store": 3, "notify": 3, "metrics": 3,
     "jobs": 4,
     "cli": 5,
 }

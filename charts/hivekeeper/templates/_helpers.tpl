@@ -346,3 +346,18 @@ template:
       {{- toYaml . | nindent 6 }}
     {{- end }}
 {{- end }}
+
+{{/*
+spec.metrics of every manifest: the Pushgateway each job pushes its metrics to when it ends
+(metrics.pushgateway.url; "" pushes nothing).
+*/}}
+{{- define "hivekeeper.metrics" -}}
+{{- with .Values.metrics.pushgateway }}
+{{- if .url }}
+metrics:
+  pushgateway:
+    url: {{ .url | quote }}
+    job: {{ .job | default "hivekeeper" | quote }}
+{{- end }}
+{{- end }}
+{{- end }}

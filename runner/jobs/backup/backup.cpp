@@ -1,6 +1,7 @@
 #include "jobs/backup/backup.h"
 
 #include <future>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -62,6 +63,13 @@ MediaResult archive_media(const BackupPlan& plan, const target::Target& target,
   result.file = result.writer->finish();
   result.encrypted = sealed(*result.writer);
   return result;
+}
+
+// All the dump's rows, for the status (and the metrics made from it).
+std::uint64_t total_rows(const std::map<std::string, std::uint64_t>& row_counts) {
+  std::uint64_t rows = 0;
+  for (const auto& [table, count] : row_counts) rows += count;
+  return rows;
 }
 
 status::Artifact to_artifact(const std::string& kind, const archive::WrittenFile& file) {
@@ -161,7 +169,8 @@ void run_backup(const manifest::Manifest& manifest, const target::Target& target
     job.details["database"] = {{"name", plan.database.name},
                                {kind, where},
                                {"serverVersion", set.outcome.server_version},
-                               {"tables", set.outcome.row_counts.size()}};
+                               {"tables", set.outcome.row_counts.size()},
+                               {"rows", total_rows(set.outcome.row_counts)}};
   });
   // A failed backup never gets here, so it prunes nothing.
   if (const auto& policy = manifest.backup.retention) {

@@ -11,8 +11,8 @@
 namespace hivekeeper::http {
 
 struct HttpRequest {
-  std::string method = "POST";  // POST, PUT or DELETE
-  std::string url;              // http:// or https://
+  std::string method = "POST";       // POST, PUT or DELETE
+  std::string url;                   // http:// or https://
   std::vector<std::string> headers;  // "Name: value"
   std::string body;
   std::chrono::milliseconds timeout{10000};  // per try, connection included

@@ -47,6 +47,31 @@ bool etag_is_md5(const BucketConfig& config) {
   return config.server_side_encryption != "aws:kms";
 }
 
+// Every entry of a paged listing, keys made relative to the configured prefix. FETCH gets the
+// page after MARKERS (a query suffix, "" for the first page); MARKERS_OF says where the next page
+// starts. A server that hands back the markers it was asked with would page forever: refused.
+template <typename Page, typename Entry>
+std::vector<Entry> every_page(const BucketConfig& config, const std::string& listing,
+                              std::vector<Entry> Page::* entries,
+                              const std::function<Page(const std::string& markers)>& fetch,
+                              const std::function<std::string(const Page&)>& markers_of) {
+  std::vector<Entry> all;
+  std::string markers;
+  for (;;) {
+    Page page = fetch(markers);
+    for (Entry& entry : page.*entries) {
+      entry.key = relative_key(config, entry.key);
+      if (!entry.key.empty()) all.push_back(std::move(entry));
+    }
+    if (!page.truncated) return all;
+    std::string next = markers_of(page);
+    if (next == markers)
+      throw job_failed("S3ReplyMalformed", "S3 " + listing + " returned the same page twice",
+                       "the server does not page listings correctly; report it");
+    markers = std::move(next);
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> Client::object_headers() const {
@@ -107,28 +132,16 @@ std::optional<ObjectInfo> Client::head_object(const std::string& key) {
 
 std::vector<ObjectInfo> Client::list_objects(const std::string& key_prefix) {
   const std::string prefix = full_key(config_, key_prefix);
-  std::vector<ObjectInfo> objects;
-  std::string token;
-  for (;;) {
-    std::string query = "list-type=2&prefix=" + query_value(prefix);
-    if (!token.empty()) query += "&continuation-token=" + query_value(token);
-    Request request = request_for("ListObjectsV2", "GET", key_prefix, "");
-    request.query = query;
-    const Reply reply = send(request);
-    ObjectPage page = parse_list_objects(reply.body);
-    for (ObjectInfo& object : page.objects) {
-      object.key = relative_key(config_, object.key);
-      if (!object.key.empty()) objects.push_back(std::move(object));
-    }
-    if (!page.truncated) return objects;
-    if (page.next_continuation_token == token) {
-      throw job_failed("S3ReplyMalformed",
-                       "S3 ListObjectsV2 of s3://" + config_.bucket + "/" + prefix +
-                           " returned the same page twice",
-                       "the server does not page listings correctly; report it");
-    }
-    token = page.next_continuation_token;
-  }
+  return every_page<ObjectPage>(
+      config_, "ListObjectsV2 of s3://" + config_.bucket + "/" + prefix, &ObjectPage::objects,
+      [&](const std::string& markers) {
+        Request request = request_for("ListObjectsV2", "GET", key_prefix, "");
+        request.query = "list-type=2&prefix=" + query_value(prefix) + markers;
+        return parse_list_objects(send(request).body);
+      },
+      [](const ObjectPage& page) {
+        return "&continuation-token=" + query_value(page.next_continuation_token);
+      });
 }
 
 void Client::delete_object(const std::string& key) {
@@ -137,28 +150,18 @@ void Client::delete_object(const std::string& key) {
 
 std::vector<PendingUpload> Client::list_multipart_uploads(const std::string& key_prefix) {
   const std::string prefix = full_key(config_, key_prefix);
-  std::vector<PendingUpload> uploads;
-  std::string key_marker, upload_id_marker;
-  for (int page_number = 0; page_number < 100000; ++page_number) {
-    std::string query = "uploads&prefix=" + query_value(prefix);
-    if (!key_marker.empty()) query += "&key-marker=" + query_value(key_marker);
-    if (!upload_id_marker.empty()) query += "&upload-id-marker=" + query_value(upload_id_marker);
-    Request request = request_for("ListMultipartUploads", "GET", key_prefix, "");
-    request.query = query;
-    const Reply reply = send(request);
-    UploadPage page = parse_list_multipart_uploads(reply.body);
-    for (PendingUpload& upload : page.uploads) {
-      upload.key = relative_key(config_, upload.key);
-      if (!upload.key.empty()) uploads.push_back(std::move(upload));
-    }
-    if (!page.truncated) return uploads;
-    key_marker = page.next_key_marker;
-    upload_id_marker = page.next_upload_id_marker;
-  }
-  throw job_failed(
-      "S3ReplyMalformed",
-      "S3 ListMultipartUploads of s3://" + config_.bucket + "/" + prefix + " never ended",
-      "the server does not page listings correctly; report it");
+  return every_page<UploadPage>(
+      config_, "ListMultipartUploads of s3://" + config_.bucket + "/" + prefix,
+      &UploadPage::uploads,
+      [&](const std::string& markers) {
+        Request request = request_for("ListMultipartUploads", "GET", key_prefix, "");
+        request.query = "uploads&prefix=" + query_value(prefix) + markers;
+        return parse_list_multipart_uploads(send(request).body);
+      },
+      [](const UploadPage& page) {
+        return "&key-marker=" + query_value(page.next_key_marker) +
+               "&upload-id-marker=" + query_value(page.next_upload_id_marker);
+      });
 }
 
 void Client::abort_multipart_upload(const std::string& key, const std::string& upload_id) {
@@ -181,21 +184,21 @@ CompletedPart Client::upload_part(const std::string& key, const std::string& upl
                                   std::string_view body) {
   Request request = part_request(key, upload_id, number);
   request.body = body;
-  const BodyDigests digests = digests_of(body);
-  const Reply reply = send_with_digests(request, digests, {});
-  return {.number = number,
-          .etag = unquote_etag(header_of(reply, "etag")),
-          .checksum_sha256 = digests.sha256_base64};
+  return send_part(request, number, digests_of(body));
 }
 
 CompletedPart Client::upload_part(const std::string& key, const std::string& upload_id, int number,
                                   PartSpool& body) {
   Request request = part_request(key, upload_id, number);
   request.spooled_body = &body;
-  const Reply reply = send_with_digests(request, body.digests(), {});
+  return send_part(request, number, body.digests());
+}
+
+CompletedPart Client::send_part(Request& request, int number, const BodyDigests& digests) {
+  const Reply reply = send_with_digests(request, digests, {});
   return {.number = number,
           .etag = unquote_etag(header_of(reply, "etag")),
-          .checksum_sha256 = body.digests().sha256_base64};
+          .checksum_sha256 = digests.sha256_base64};
 }
 
 Client::Request Client::part_request(const std::string& key, const std::string& upload_id,

@@ -67,6 +67,8 @@ class Client {
   Reply send_with_digests(Request& request, const BodyDigests& digests,
                           std::vector<std::string> headers);
   Request part_request(const std::string& key, const std::string& upload_id, int number) const;
+  // An UploadPart REQUEST whose body has DIGESTS: the part as CompleteMultipartUpload lists it.
+  CompletedPart send_part(Request& request, int number, const BodyDigests& digests);
   Reply send_once(const Request& request);
   std::vector<std::string> object_headers() const;
 

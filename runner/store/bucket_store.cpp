@@ -140,8 +140,7 @@ std::unique_ptr<archive::ArtifactSink> BucketStore::create(const std::string& na
       }
     }
   }
-  // The parts wait in the local directory, which holds the lock and so is writable.
-  (void)archive::create_directories(lock_directory_, archive::kPrivateModes.directory);
+  // The parts wait in the local directory, which lock() made and which holds the lock.
   return std::make_unique<UploadSink>(config_, credentials_, name, expected_bytes, lock_directory_);
 }
 

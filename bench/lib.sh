@@ -11,6 +11,10 @@
 #   measure KEY RUN FN [PREPARE [FINISH]]  time FN with the quiet gate, CPU accounting and
 #                                  retries; PREPARE and FINISH, untimed, run before and after each
 #                                  attempt (FINISH may set LAST_BYTES and LAST_RSS)
+#                                  If the script defines measure_hook, it is called (untimed) with
+#                                  `before KEY` just before FN and `after KEY` just after it
+#   generate_database_one_table    instead of generate_database: one table `documents` (a primary
+#                                  key and one index) of BENCH_DB_ROWS rows, BENCH_DB_MB of dump
 #   before_stack_down              if the script defines it: called on exit before the stack is
 #                                  removed (containers it started itself on the stack's network)
 #   ratio, verdict, median, wall_list, rss_list   for the reports
@@ -171,6 +175,65 @@ if ((BENCH_DB_MB >= 1000 && DUMP_BYTES < 1000000000)); then
 fi
 }
 
+# 2b. the database as one table, `documents` (id bigint primary key, title, body, price,
+#    created_at with an index, updated_at), BENCH_DB_ROWS rows, each padded so that the plain dump
+#    comes to about BENCH_DB_MB. Sets the same variables as generate_database (ACC_ROWS and
+#    HIST_ROWS are 0, DOC_ROWS the rows).
+generate_database_one_table() {
+[[ ${BENCH_DB_ROWS:-} =~ ^[1-9][0-9]*$ ]] || { echo "$BENCH_NAME: BENCH_DB_ROWS must be a positive whole number" >&2; exit 2; }
+DB_TARGET=$((BENCH_DB_MB * 1000000))
+DOC_ROWS=$BENCH_DB_ROWS ACC_ROWS=0 HIST_ROWS=0
+# a dump line without the body: id, 'Document <id> <md5>', price, two timestamptz, 5 tabs, newline
+local id_len=${#DOC_ROWS}
+local fixed=$((id_len + 9 + id_len + 1 + 32 + 8 + 22 + 22 + 6))
+local body=$((DB_TARGET / DOC_ROWS - fixed))
+((body >= 40)) || body=40
+local half=$((DOC_ROWS / 2)) reps=$(((body + 200) / 400 + 2))
+log "generating the database: one table, $DOC_ROWS documents rows of ~$((fixed + body)) bytes of dump (body ~$body)"
+t0=$(now)
+psql_app <<SQL
+CREATE TABLE documents (id bigint NOT NULL, title text, body text, price numeric(12,2),
+                        created_at timestamptz, updated_at timestamptz);
+SQL
+gen_rows() { # FIRST LAST: one session
+psql_app <<SQL
+INSERT INTO documents (id, title, body, price, created_at, updated_at)
+  SELECT i,
+         'Document ' || i || ' ' || md5(i::text),
+         substr(repeat('Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor '
+                'incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud '
+                'exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure '
+                'dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. '
+                || md5(i::text) || ' ', $reps),
+                1 + (i * 37) % 150, $body - 20 + (i % 41)),
+         ((i::bigint * 7919) % 10000000) / 100.0,
+         timestamptz '2019-01-01 00:00:00+00' + i * interval '37 seconds',
+         timestamptz '2019-01-01 00:00:00+00' + i * interval '37 seconds' + (i % 86400) * interval '1 second'
+  FROM generate_series($1, $2) AS i;
+SQL
+}
+# two sessions, one per core
+gen_rows 1 "$half" >"$S/logs/gen-docs-1.log" 2>&1 &
+local g1=$!
+gen_rows "$((half + 1))" "$DOC_ROWS" >"$S/logs/gen-docs-2.log" 2>&1 &
+local g2=$!
+wait "$g1" || { cat "$S/logs/gen-docs-1.log" >&2; exit 1; }
+wait "$g2" || { cat "$S/logs/gen-docs-2.log" >&2; exit 1; }
+log "rows inserted in $(elapsed "$t0" "$(now)") s; primary key, index, vacuum freeze, analyze, checkpoint"
+psql_app -c 'ALTER TABLE documents ADD PRIMARY KEY (id)' -c 'CREATE INDEX ON documents (created_at)' \
+  -c 'VACUUM (FREEZE, ANALYZE) documents' >"$S/logs/keys.log" 2>&1 || { cat "$S/logs/keys.log" >&2; exit 1; }
+dc exec -T db psql -X -q -U app -d app -c CHECKPOINT
+DB_GEN_S=$(elapsed "$t0" "$(now)")
+t0=$(now)
+DUMP_BYTES=$(dc exec -T db pg_dump -U app app | wc -c)
+PLAIN_DUMP_S=$(elapsed "$t0" "$(now)")
+DB_ON_DISK=$(psql_app -At -c "SELECT pg_database_size('app')")
+log "database generated in $DB_GEN_S s: plain pg_dump $DUMP_BYTES bytes ($(mb "$DUMP_BYTES") MB, read in $PLAIN_DUMP_S s), $(mb "$DB_ON_DISK") MB on disk"
+if ((DUMP_BYTES < DB_TARGET * 9 / 10)); then
+  echo "$BENCH_NAME: the plain dump ($DUMP_BYTES bytes) is below 90% of BENCH_DB_MB=$BENCH_DB_MB" >&2; exit 1
+fi
+}
+
 # ---------------------------------------------------------------------------------------------
 # 3. the media volume: ~60% of the bytes in 1-2 MiB random "photos", the rest in small SVGs
 generate_media() {
@@ -180,6 +243,12 @@ N_LARGE=$((BENCH_MEDIA_MB * 200 / 500)); ((N_LARGE >= 4)) || N_LARGE=4
 N_SMALL=$((BENCH_MEDIA_MB * 20000 / 500)); ((N_SMALL >= 100)) || N_SMALL=100
 LARGE_MIN=1048576
 LARGE_MAX=2097152
+# Optional knobs (unset: the defaults above): how many SVGs and photos/scans, and the scans' size
+# range in bytes. The SVGs take whatever the scans leave of BENCH_MEDIA_MB (at least 2 KiB each).
+N_SMALL=${BENCH_MEDIA_SVGS:-$N_SMALL}
+N_LARGE=${BENCH_MEDIA_SCANS:-$N_LARGE}
+LARGE_MIN=${BENCH_MEDIA_SCAN_MIN:-$LARGE_MIN}
+LARGE_MAX=${BENCH_MEDIA_SCAN_MAX:-$LARGE_MAX}
 log "generating the media volume: $N_SMALL SVG files, $N_LARGE photos"
 t0=$(now)
 dc exec -T web perl - /app/media "$N_SMALL" "$MEDIA_TARGET" "$N_LARGE" "$LARGE_MIN" "$LARGE_MAX" <<'PERL'
@@ -344,9 +413,11 @@ measure() {
     if [[ $key == hk_* && -d $CGROUP_DOCKER ]]; then runner_watch "$S/logs/runner-cpu" & watcher=$!; WATCHER_PID=$watcher; fi
     sample_start "$((i + attempt))" "$key"
     before=$(cg_snapshot 2>/dev/null || echo "0 0")
+    if declare -F measure_hook >/dev/null; then measure_hook before "$key"; fi  # optional, untimed
     t0=$(now)
     "$fn" "$key-$i-$attempt"
     t1=$(now)
+    if declare -F measure_hook >/dev/null; then measure_hook after "$key"; fi
     after=$(cg_snapshot 2>/dev/null || echo "0 0")
     sample_stop
     if [[ -n $watcher ]]; then kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null || true; watcher=; WATCHER_PID=; fi

@@ -27,7 +27,8 @@ Error unreadable(const std::filesystem::path& path, const std::string& what) {
 // one reader behind digest_file, read_gzip_file and ArchiveFileReader.
 class FileSource {
  public:
-  explicit FileSource(std::filesystem::path path) : path_(std::move(path)) {
+  explicit FileSource(std::filesystem::path path, ReadProgress on_read = {})
+      : path_(std::move(path)), on_read_(std::move(on_read)) {
     fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) throw unreadable(path_, errno_text("open", errno));
   }
@@ -45,6 +46,7 @@ class FileSource {
       const std::string_view chunk(buffer_.data(), static_cast<std::size_t>(got));
       hash_.update(chunk);
       bytes_ += chunk.size();
+      if (on_read_) on_read_(chunk.size());
       return chunk;
     }
   }
@@ -73,6 +75,7 @@ class FileSource {
 
  private:
   std::filesystem::path path_;
+  ReadProgress on_read_;
   int fd_ = -1;
   std::vector<char> buffer_ = std::vector<char>(kFileChunk);
   Sha256 hash_;
@@ -97,8 +100,8 @@ ArchiveReader open_reader(FileSource& source, void (*setup)(struct archive*),
 
 }  // namespace
 
-ArchiveFileReader::ArchiveFileReader(const std::filesystem::path& path)
-    : source_(std::make_unique<FileSource>(path)) {
+ArchiveFileReader::ArchiveFileReader(const std::filesystem::path& path, const ReadProgress& on_read)
+    : source_(std::make_unique<FileSource>(path, on_read)) {
   reader_ = open_reader(
       *source_,
       [](struct archive* handle) {
@@ -119,8 +122,9 @@ FileDigest digest_file(const std::filesystem::path& path) {
 }
 
 FileDigest read_gzip_file(const std::filesystem::path& path,
-                          const std::function<void(std::string_view)>& sink) {
-  FileSource source(path);
+                          const std::function<void(std::string_view)>& sink,
+                          const ReadProgress& on_read) {
+  FileSource source(path, on_read);
   const ArchiveReader reader = open_reader(
       source,
       [](struct archive* handle) {

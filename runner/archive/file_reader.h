@@ -17,6 +17,9 @@ namespace hivekeeper::archive {
 
 class FileSource;
 
+// Told the size of each chunk read from the file, for progress; may be empty.
+using ReadProgress = std::function<void(std::size_t)>;
+
 struct FileDigest {
   std::uint64_t bytes = 0;
   std::string sha256;
@@ -26,12 +29,13 @@ FileDigest digest_file(const std::filesystem::path& path);
 
 // Streams the uncompressed content of the gzip file PATH to `sink`, in chunks of up to 1 MiB.
 FileDigest read_gzip_file(const std::filesystem::path& path,
-                          const std::function<void(std::string_view)>& sink);
+                          const std::function<void(std::string_view)>& sink,
+                          const ReadProgress& on_read = {});
 
 // An open libarchive reader over a file (tar, with or without gzip), hashing the file as it goes.
 class ArchiveFileReader {
  public:
-  explicit ArchiveFileReader(const std::filesystem::path& path);
+  explicit ArchiveFileReader(const std::filesystem::path& path, const ReadProgress& on_read = {});
   ~ArchiveFileReader();
   ArchiveFileReader(const ArchiveFileReader&) = delete;
   ArchiveFileReader& operator=(const ArchiveFileReader&) = delete;

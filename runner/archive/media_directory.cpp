@@ -149,7 +149,8 @@ void write_directory_tar(const fs::path& directory, const std::string& top, Byte
 }
 
 void stage_into_directory(const fs::path& archive_file, const MediaArchiveContents& contents,
-                          const fs::path& root, const std::string& staging) {
+                          const fs::path& root, const std::string& staging,
+                          const ReadProgress& on_read) {
   // Before the staging folder exists: an archive that cannot fit leaves nothing behind.
   struct statvfs space{};
   if (::statvfs(root.c_str(), &space) == 0) {
@@ -161,51 +162,54 @@ void stage_into_directory(const fs::path& archive_file, const MediaArchiveConten
                  root.string(), error.message());
   }
   TreeDigest staged;
-  pump([&](BytePipe& out) { staged = write_staging_tar(archive_file, contents, staging, out); },
-       [&](BytePipe& staged_tar) {
-         ArchiveReader reader(archive_read_new());
-         archive_read_support_format_tar(reader.get());
-         if (archive_read_open(reader.get(), &staged_tar, nullptr, read_from_pipe, nullptr) !=
-             ARCHIVE_OK)
-           throw directory_error("cannot read the staging stream", reader.get());
-         ArchiveWriter disk(archive_write_disk_new());
-         int flags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-                     ARCHIVE_EXTRACT_SECURE_NODOTDOT;
-         if (::geteuid() == 0) flags |= ARCHIVE_EXTRACT_OWNER;
-         archive_write_disk_set_options(disk.get(), flags);
-         archive_write_disk_set_standard_lookup(disk.get());
-         // Canonical: the symlink check must not trip over a link in the mount's own path.
-         const std::string base = fs::canonical(root).string() + "/";
-         std::vector<char> buffer(kTarReadBuffer);
-         archive_entry* entry = nullptr;
-         for (;;) {
-           const int status = archive_read_next_header(reader.get(), &entry);
-           if (status == ARCHIVE_EOF) break;
-           if (status < ARCHIVE_WARN)
-             throw directory_error("cannot read the staging stream", reader.get());
-           // The staging stream names entries STAGING/...; they land under ROOT.
-           archive_entry_copy_pathname(entry, (base + archive_entry_pathname(entry)).c_str());
-           if (const char* hardlink = archive_entry_hardlink(entry))
-             archive_entry_copy_hardlink(entry, (base + hardlink).c_str());
-           if (archive_write_header(disk.get(), entry) < ARCHIVE_WARN)
-             throw directory_error("cannot stage " + std::string(archive_entry_pathname(entry)),
-                                   disk.get());
-           for (;;) {
-             const la_ssize_t got = archive_read_data(reader.get(), buffer.data(), buffer.size());
-             if (got < 0) throw directory_error("cannot read the staging stream", reader.get());
-             if (got == 0) break;
-             if (archive_write_data(disk.get(), buffer.data(), static_cast<std::size_t>(got)) < 0)
-               throw directory_error("cannot stage " + std::string(archive_entry_pathname(entry)),
-                                     disk.get());
-           }
-           if (archive_write_finish_entry(disk.get()) < ARCHIVE_WARN)
-             throw directory_error("cannot stage " + std::string(archive_entry_pathname(entry)),
-                                   disk.get());
-         }
-         // Folders' modes and times are set here, after their content.
-         if (archive_write_close(disk.get()) != ARCHIVE_OK)
-           throw directory_error("cannot finish staging the media", disk.get());
-       });
+  pump(
+      [&](BytePipe& out) {
+        staged = write_staging_tar(archive_file, contents, staging, out, on_read);
+      },
+      [&](BytePipe& staged_tar) {
+        ArchiveReader reader(archive_read_new());
+        archive_read_support_format_tar(reader.get());
+        if (archive_read_open(reader.get(), &staged_tar, nullptr, read_from_pipe, nullptr) !=
+            ARCHIVE_OK)
+          throw directory_error("cannot read the staging stream", reader.get());
+        ArchiveWriter disk(archive_write_disk_new());
+        int flags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+                    ARCHIVE_EXTRACT_SECURE_NODOTDOT;
+        if (::geteuid() == 0) flags |= ARCHIVE_EXTRACT_OWNER;
+        archive_write_disk_set_options(disk.get(), flags);
+        archive_write_disk_set_standard_lookup(disk.get());
+        // Canonical: the symlink check must not trip over a link in the mount's own path.
+        const std::string base = fs::canonical(root).string() + "/";
+        std::vector<char> buffer(kTarReadBuffer);
+        archive_entry* entry = nullptr;
+        for (;;) {
+          const int status = archive_read_next_header(reader.get(), &entry);
+          if (status == ARCHIVE_EOF) break;
+          if (status < ARCHIVE_WARN)
+            throw directory_error("cannot read the staging stream", reader.get());
+          // The staging stream names entries STAGING/...; they land under ROOT.
+          archive_entry_copy_pathname(entry, (base + archive_entry_pathname(entry)).c_str());
+          if (const char* hardlink = archive_entry_hardlink(entry))
+            archive_entry_copy_hardlink(entry, (base + hardlink).c_str());
+          if (archive_write_header(disk.get(), entry) < ARCHIVE_WARN)
+            throw directory_error("cannot stage " + std::string(archive_entry_pathname(entry)),
+                                  disk.get());
+          for (;;) {
+            const la_ssize_t got = archive_read_data(reader.get(), buffer.data(), buffer.size());
+            if (got < 0) throw directory_error("cannot read the staging stream", reader.get());
+            if (got == 0) break;
+            if (archive_write_data(disk.get(), buffer.data(), static_cast<std::size_t>(got)) < 0)
+              throw directory_error("cannot stage " + std::string(archive_entry_pathname(entry)),
+                                    disk.get());
+          }
+          if (archive_write_finish_entry(disk.get()) < ARCHIVE_WARN)
+            throw directory_error("cannot stage " + std::string(archive_entry_pathname(entry)),
+                                  disk.get());
+        }
+        // Folders' modes and times are set here, after their content.
+        if (archive_write_close(disk.get()) != ARCHIVE_OK)
+          throw directory_error("cannot finish staging the media", disk.get());
+      });
   pump([&](BytePipe& out) { write_directory_tar(root / staging, staging, out); },
        [&](BytePipe& read_back) { verify_staged_tar(read_back, contents, staged); });
 }

@@ -48,7 +48,7 @@ void write_directory_tar(const std::filesystem::path& directory, const std::stri
 // unprivileged extraction does.
 void stage_into_directory(const std::filesystem::path& archive_file,
                           const MediaArchiveContents& contents, const std::filesystem::path& root,
-                          const std::string& staging);
+                          const std::string& staging, const ReadProgress& on_read = {});
 
 // Replaces ROOT's entries with those of ROOT/STAGING: the old ones move into ROOT/OLD, STAGING
 // is renamed to its incoming_folder, the new ones move up from there, then the folders are

@@ -104,8 +104,9 @@ std::string strip(const std::string& path, const std::string& top_folder) {
 
 }  // namespace
 
-MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bool strip_allowed) {
-  ArchiveFileReader reader(path);
+MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bool strip_allowed,
+                                           const ReadProgress& on_read) {
+  ArchiveFileReader reader(path, on_read);
   struct archive* handle = reader.handle();
   MediaArchiveContents contents;
   archive_entry* entry = nullptr;
@@ -219,12 +220,12 @@ ArchiveWriter start_staging_stream(BytePipe& out, const std::string& staging_dir
 
 TreeDigest write_staging_tar(const std::filesystem::path& path,
                              const MediaArchiveContents& contents, const std::string& staging_dir,
-                             BytePipe& out) {
+                             BytePipe& out, const ReadProgress& on_read) {
   // The file is read again rather than its checked bytes kept (that would take a copy the size
   // of the archive): every header must be a checked one before it is passed on, so no unchecked
   // path, link or type reaches the engine; content can only differ inside the staging folder,
   // and is caught by the whole file's digest before the stream is finished.
-  ArchiveFileReader reader(path);
+  ArchiveFileReader reader(path, on_read);
   struct archive* handle = reader.handle();
   ArchiveWriter writer = start_staging_stream(out, staging_dir);
   const std::string& top = contents.stripped_top_folder;

@@ -35,7 +35,8 @@ struct MediaArchiveContents {
 
 // Reads and checks the whole archive. `strip_allowed` is false for Hivekeeper's own archives,
 // whose paths are always relative to the volume root.
-MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bool strip_allowed);
+MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bool strip_allowed,
+                                           const ReadProgress& on_read = {});
 
 // Writes the archive's entries as an uncompressed tar under STAGING_DIR/ into `out`, for the
 // engine to extract next to the volume's current content, and returns the digest of the tree it
@@ -47,7 +48,7 @@ MediaArchiveContents inspect_media_archive(const std::filesystem::path& path, bo
 // completed (the caller then removes the staging folder).
 TreeDigest write_staging_tar(const std::filesystem::path& path,
                              const MediaArchiveContents& contents, const std::string& staging_dir,
-                             BytePipe& out);
+                             BytePipe& out, const ReadProgress& on_read = {});
 
 // Throws MediaNoSpace, naming WHERE, unless AVAILABLE bytes hold the archive's content: the
 // staged copy lives beside the current content until the swap.

@@ -20,7 +20,10 @@ struct Invocation {
   std::string status_file;      // --status-file
   std::string termination_log;  // --termination-log
   std::string metrics_file;     // --metrics-file
+  std::string pushgateway;      // verify, prune --pushgateway: as spec.metrics.pushgateway.url
   LogFormat log_format = LogFormat::text;
+  std::string progress = "auto";      // --progress: auto, live, json, off
+  int progress_interval_seconds = 5;  // --progress-interval
   bool verbose = false;
   // backup's and restore's shortcuts for spec fields
   bool media = false;        // backup --media

@@ -1,5 +1,7 @@
 #include "cli/cli.h"
 
+#include <unistd.h>
+
 #include <clocale>
 #include <iostream>
 
@@ -9,6 +11,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "jobs/preview.h"
+#include "jobs/progress.h"
 #include "jobs/recover.h"
 #include "jobs/run.h"
 #include "manifest/manifest.h"
@@ -100,6 +103,10 @@ int run(int argc, char** argv) {
   try {
     invocation = parse_arguments(std::vector<std::string>(argv + 1, argv + argc));
     configure_logging(invocation.log_format, invocation.verbose);
+    jobs::configure_progress(
+        {jobs::choose_progress_mode(invocation.progress, ::isatty(STDERR_FILENO) == 1,
+                                    invocation.log_format == LogFormat::json),
+         std::chrono::seconds(invocation.progress_interval_seconds)});
     if (invocation.help) {
       std::cout << usage(invocation.command == "help" ? "" : invocation.command);
       return kExitOk;

@@ -251,11 +251,43 @@ const std::vector<OptionSpec> kOptions = {
      {"run", "backup", "restore", "drill", "prune", "verify"},
      "also write the run's Prometheus metrics there, for node-exporter's textfile collector",
      [](Invocation& in, const std::string& value) { in.metrics_file = value; }},
+    {"--pushgateway",
+     "",
+     "URL",
+     {"prune", "verify"},
+     "also push the run's metrics to this Prometheus Pushgateway (as spec.metrics.pushgateway)",
+     [](Invocation& in, const std::string& value) {
+       if (!value.starts_with("http://") && !value.starts_with("https://"))
+         throw invalid_input("InvalidUsage",
+                             "--pushgateway takes an http:// or https:// URL, not " + value,
+                             "e.g. --pushgateway http://pushgateway:9091");
+       in.pushgateway = value;
+       while (in.pushgateway.ends_with('/')) in.pushgateway.pop_back();
+     }},
     {"--log-format", "", "text|json", kAllCommands, "log format on stderr (default text)",
      [](Invocation& in, const std::string& value) {
        if (value != "text" && value != "json")
          throw invalid_input("InvalidUsage", "--log-format takes text or json, not " + value);
        in.log_format = value == "json" ? LogFormat::json : LogFormat::text;
+     }},
+    {"--progress", "", "auto|live|json|off", kJobCommands,
+     "progress per phase: a live line on a terminal, JSON lines without (default auto)",
+     [](Invocation& in, const std::string& value) {
+       if (value != "auto" && value != "live" && value != "json" && value != "off")
+         throw invalid_input("InvalidUsage",
+                             "--progress takes auto, live, json or off, not " + value);
+       in.progress = value;
+     }},
+    {"--progress-interval", "", "SECONDS", kJobCommands,
+     "seconds between JSON progress lines and status.progress updates (default 5)",
+     [](Invocation& in, const std::string& value) {
+       const bool digits = !value.empty() && value.size() <= 4 &&
+                           value.find_first_not_of("0123456789") == std::string::npos;
+       if (!digits || std::stoi(value) < 1 || std::stoi(value) > 3600)
+         throw invalid_input(
+             "InvalidUsage",
+             "--progress-interval takes whole seconds from 1 to 3600, not " + value);
+       in.progress_interval_seconds = std::stoi(value);
      }},
     {"--verbose", "-v", "", kAllCommands, "log debug messages too",
      [](Invocation& in, const std::string&) { in.verbose = true; }},

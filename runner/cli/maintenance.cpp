@@ -1,6 +1,7 @@
 #include "cli/maintenance.h"
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -109,12 +110,18 @@ manifest::RetentionPolicy policy_of(const Invocation& invocation) {
   return manifest::retention_from(invocation.retention);
 }
 
-// --metrics-file for verify and prune, made from the status file the command wrote (as a job's
-// are from its status) when it wrote one since SINCE: a command that failed before writing it has
-// no outcome to publish.
+// When verify or prune started: for the file the command writes, and for how long it took.
+struct CommandStart {
+  std::filesystem::file_time_type file_time = std::filesystem::file_time_type::clock::now();
+  std::chrono::steady_clock::time_point steady = std::chrono::steady_clock::now();
+};
+
+// --metrics-file and --pushgateway for verify and prune, made from the status file the command
+// wrote (as a job's are from its status) when it wrote one since it started: a command that
+// failed before writing it has no outcome to publish.
 void write_metrics(const Invocation& invocation, const jobs::StoreScope& scope,
-                   const std::string& kind, std::filesystem::file_time_type since) {
-  if (invocation.metrics_file.empty()) return;
+                   const std::string& kind, const CommandStart& since) {
+  if (invocation.metrics_file.empty() && invocation.pushgateway.empty()) return;
   const std::string environment =
       scope.environment ? manifest::to_string(*scope.environment) : "all";
   std::string name = invocation.command + "-" + environment;
@@ -122,11 +129,22 @@ void write_metrics(const Invocation& invocation, const jobs::StoreScope& scope,
   std::error_code error;
   // A file's time comes from the kernel's coarse clock, a few milliseconds behind.
   const auto written = std::filesystem::last_write_time(path, error);
-  if (error || written < since - std::chrono::milliseconds(50)) return;
+  if (error || written < since.file_time - std::chrono::milliseconds(50)) return;
   std::ifstream in(path);
-  const json document = json::parse(in, nullptr, false);
-  if (document.is_discarded()) return;
-  metrics::publish(document, {name, kind, environment}, invocation.metrics_file, std::nullopt);
+  json document = json::parse(in, nullptr, false);
+  if (!document.is_object() || !document.contains("status") || !document["status"].is_object())
+    return;
+  // To the millisecond, as a job's (the status's times are whole seconds).
+  if (!document["status"].contains("durationSeconds")) {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - since.steady;
+    document["status"]["durationSeconds"] = std::round(took.count() * 1000) / 1000;
+  }
+  std::optional<manifest::PushgatewaySpec> gateway;
+  if (!invocation.pushgateway.empty()) {
+    gateway.emplace();
+    gateway->url = invocation.pushgateway;
+  }
+  metrics::publish(document, {name, kind, environment}, invocation.metrics_file, gateway);
 }
 
 }  // namespace
@@ -163,7 +181,7 @@ int verify_command(const Invocation& invocation) {
   std::string selector = "latest";
   if (invocation.operands.size() == 2) selector = invocation.operands[1];
   if (invocation.operands.size() == 1 && !environment_given) selector = invocation.operands[0];
-  const auto started = std::filesystem::file_time_type::clock::now();
+  const CommandStart started;
   const auto results = jobs::run_verify(scope, selector);
   write_metrics(invocation, scope, "Verify", started);
   int failed = 0;
@@ -195,7 +213,7 @@ int prune_command(const Invocation& invocation) {
           "--upload-grace takes a duration such as 1h, 2d or 0h, not " + invocation.upload_grace);
     upload_grace = *parsed;
   }
-  const auto started = std::filesystem::file_time_type::clock::now();
+  const CommandStart started;
   std::optional<jobs::PruneOutcome> pruned;
   try {
     pruned = jobs::run_prune(scope, policy, invocation.dry_run, upload_grace);

@@ -1,5 +1,8 @@
 #include "common/log.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <format>
 #include <memory>
@@ -12,6 +15,37 @@
 
 namespace hivekeeper {
 namespace {
+
+// The live lines at the bottom of a terminal; one lock orders them and every message on stderr.
+struct LiveLines {
+  std::mutex mutex;
+  std::vector<std::string> lines;  // on the screen now
+
+  std::string erase() const {
+    return lines.empty() ? "" : std::format("\x1b[{}A\x1b[0J", lines.size());
+  }
+  std::string draw() const {
+    std::string text;
+    for (const auto& line : lines) text += line + "\n";
+    return text;
+  }
+};
+
+LiveLines& live_lines() {
+  static LiveLines live;
+  return live;
+}
+
+void write_stderr(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  std::fflush(stderr);
+}
+
+std::size_t terminal_width() {
+  winsize size{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 1) return size.ws_col - 1;
+  return 79;
+}
 
 class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
@@ -34,7 +68,9 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
     } else {
       line = std::format("{:%H:%M:%S} {:<5} {}\n", time, level, text);
     }
-    std::fwrite(line.data(), 1, line.size(), stderr);
+    LiveLines& live = live_lines();
+    std::lock_guard lock(live.mutex);
+    write_stderr(live.erase() + line + live.draw());
   }
   void flush_() override { std::fflush(stderr); }
 
@@ -50,6 +86,28 @@ void configure_logging(LogFormat format, bool verbose) {
   logger->set_level(verbose ? spdlog::level::debug : spdlog::level::info);
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
+}
+
+void show_live_lines(const std::vector<std::string>& lines) {
+  LiveLines& live = live_lines();
+  const std::size_t width = terminal_width();
+  std::lock_guard lock(live.mutex);
+  std::string text = live.erase();
+  live.lines.clear();
+  for (const auto& line : lines) live.lines.push_back(line.substr(0, width));
+  write_stderr(text + live.draw());
+}
+
+void keep_live_lines() {
+  LiveLines& live = live_lines();
+  std::lock_guard lock(live.mutex);
+  live.lines.clear();
+}
+
+void write_stderr_line(const std::string& line) {
+  LiveLines& live = live_lines();
+  std::lock_guard lock(live.mutex);
+  write_stderr(live.erase() + line + "\n" + live.draw());
 }
 
 std::string redact_secrets(std::string_view text) {

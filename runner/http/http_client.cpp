@@ -26,8 +26,10 @@ std::size_t keep_response_body(char* data, std::size_t size, std::size_t count, 
   return length;
 }
 
-int stop_when_interrupted(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return interrupted() ? 1 : 0;
+// An interrupted job's own report (a request with a deadline) goes on: its timeout bounds it.
+int stop_when_interrupted(void* request, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const bool reporting_interrupt = static_cast<const HttpRequest*>(request)->deadline.has_value();
+  return interrupted() && !reporting_interrupt ? 1 : 0;
 }
 
 }  // namespace
@@ -36,6 +38,11 @@ HttpResponse send_once(const HttpRequest& request) {
   static std::once_flag curl_ready;
   std::call_once(curl_ready, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   HttpResponse response;
+  const auto timeout = try_timeout(request, std::chrono::steady_clock::now());
+  if (timeout <= std::chrono::milliseconds::zero()) {
+    response.error = "no time was left to send it before the deadline";
+    return response;
+  }
   const std::unique_ptr<CURL, CurlHandleDeleter> handle(curl_easy_init());
   if (!handle) {
     response.error = "libcurl could not start a request";
@@ -57,13 +64,14 @@ HttpResponse send_once(const HttpRequest& request) {
                      static_cast<curl_off_t>(request.body.size()));
   }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));
   if (!request.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, request.ca_file.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep_response_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, stop_when_interrupted);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &request);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   const CURLcode code = curl_easy_perform(curl);
   if (code != CURLE_OK) {
@@ -72,6 +80,15 @@ HttpResponse send_once(const HttpRequest& request) {
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
+}
+
+std::chrono::milliseconds try_timeout(const HttpRequest& request,
+                                      std::chrono::steady_clock::time_point now) {
+  if (!request.deadline) return request.timeout;
+  if (*request.deadline <= now) return std::chrono::milliseconds::zero();
+  // Rounded up: libcurl takes 0 as no timeout at all.
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(*request.deadline - now);
+  return std::min(request.timeout, left);
 }
 
 bool worth_retrying(const HttpResponse& response) {
@@ -87,13 +104,17 @@ std::chrono::milliseconds delay_before(int attempt, const RetryPlan& plan) {
 
 Delivery send_with_retries(const HttpRequest& request, const RetryPlan& plan) {
   Delivery delivery;
+  // An interrupted job's own report retries only while its deadline allows.
+  const auto stopped = [&request] {
+    return request.deadline ? std::chrono::steady_clock::now() >= *request.deadline : interrupted();
+  };
   for (int attempt = 1; attempt <= std::max(plan.attempts, 1); ++attempt) {
     if (attempt > 1) {
       // Sleep in slices, so that an interrupted job does not wait out a backoff.
       const auto until = std::chrono::steady_clock::now() + delay_before(attempt, plan);
-      while (std::chrono::steady_clock::now() < until && !interrupted())
+      while (std::chrono::steady_clock::now() < until && !stopped())
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      if (interrupted()) break;
+      if (stopped()) break;
     }
     delivery.response = send_once(request);
     delivery.attempts = attempt;

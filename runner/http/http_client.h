@@ -1,14 +1,19 @@
 // http/http_client: small outgoing HTTP requests (webhook notifications, Pushgateway pushes) with
 // libcurl, retried with backoff on what may pass: no answer, 408, 429 and 5xx. Bounded in time and
-// in what is read back; stops retrying when the job is interrupted. Nothing here logs: a URL may
-// hold a secret (a Slack webhook's path), so the caller decides what to say.
+// in what is read back; stops retrying when the job is interrupted, except for the interrupt's
+// own report (HttpRequest::deadline). Nothing here logs: a URL may hold a secret (a Slack
+// webhook's path), so the caller decides what to say.
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace hivekeeper::http {
+
+// See HttpRequest::deadline.
+using Deadline = std::optional<std::chrono::steady_clock::time_point>;
 
 struct HttpRequest {
   std::string method = "POST";       // POST, PUT or DELETE
@@ -17,6 +22,11 @@ struct HttpRequest {
   std::string body;
   std::chrono::milliseconds timeout{10000};  // per try, connection included
   std::string ca_file;                       // "" = the system's authorities
+  // Set only for an interrupted job's own report (its failure notifications, its last push):
+  // sent although SIGINT/SIGTERM came, which stops every other request, and never running past
+  // this time (a try's timeout is cut to it, no try starts after it), so the process still exits
+  // well within Kubernetes' grace period.
+  Deadline deadline;
 };
 
 struct HttpResponse {
@@ -41,8 +51,14 @@ struct Delivery {
 
 // One try.
 HttpResponse send_once(const HttpRequest& request);
-// Tries until the answer is 2xx, or is one that will not change (other 4xx), or PLAN is used up.
+// Tries until the answer is 2xx, or is one that will not change (other 4xx), or PLAN is used up,
+// or the request's deadline has passed.
 Delivery send_with_retries(const HttpRequest& request, const RetryPlan& plan = {});
+
+// REQUEST's timeout for a try starting at NOW: cut to what is left before its deadline; zero when
+// none is.
+std::chrono::milliseconds try_timeout(const HttpRequest& request,
+                                      std::chrono::steady_clock::time_point now);
 
 // Whether RESPONSE may be different on another try.
 bool worth_retrying(const HttpResponse& response);

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <format>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -243,17 +245,60 @@ void run_under_lock(const manifest::Manifest& manifest, const std::string& start
   }
 }
 
-// Peak memory is part of the promise (bounded whatever the data size), so it is reported.
-void finish(const manifest::Manifest& manifest, const RunOptions& options,
-            status::StatusReporter& status) {
+// Peak memory is part of the promise (bounded whatever the data size), so it is reported; and
+// how long the run took, to the millisecond (the status's times are whole seconds), which the
+// duration metric reads.
+void record_run_figures(status::StatusReporter& status,
+                        std::chrono::steady_clock::time_point started) {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   const auto peak_rss = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
-  status.update([&](status::JobStatus& job) { job.details["peakMemoryBytes"] = peak_rss; });
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  status.update([&](status::JobStatus& job) {
+    job.details["peakMemoryBytes"] = peak_rss;
+    job.details["durationSeconds"] = std::round(seconds * 1000) / 1000;
+  });
   spdlog::info("peak memory {:.1f} MiB; status written to {}",
                static_cast<double>(peak_rss) / (1 << 20), status.path().string());
+}
+
+void finish(const manifest::Manifest& manifest, const RunOptions& options,
+            status::StatusReporter& status, std::chrono::steady_clock::time_point started) {
+  record_run_figures(status, started);
   notify::send_notifications(manifest, status, notify::event_for(status.snapshot().phase));
   metrics::publish_job_metrics(manifest, options.metrics_file, status);
+  write_termination_log(options.termination_log, manifest.document, status.snapshot());
+  std::cout << status::summary_line(manifest.kind, manifest.name, status.snapshot()) << std::endl;
+}
+
+// How long an interrupted job's report may take. Kubernetes sends SIGKILL 30 s after SIGTERM by
+// default (docker stop: 10 s); the webhooks and the Pushgateway get one try each, side by side,
+// and a receiver that never answers is cut off here.
+constexpr std::chrono::seconds kInterruptReportTime{3};
+
+// The signal thread's report, once the cleanups have run: the status says Failed (Interrupted);
+// the failure notifications and the metrics go out as a failed job's do, within
+// kInterruptReportTime (the interrupt stops every other request: http::HttpRequest::deadline);
+// then the termination message and the summary line.
+void report_interrupt(const manifest::Manifest& manifest, const RunOptions& options,
+                      status::StatusReporter& status, std::chrono::steady_clock::time_point started,
+                      const std::string& signal) {
+  const std::string message = "interrupted by " + signal + "; partial files were removed";
+  spdlog::error("{}", message);
+  status.update(
+      [&](status::JobStatus& job) { status::mark_failed(job, "Interrupted", message, now()); });
+  record_run_figures(status, started);
+  const auto deadline = std::chrono::steady_clock::now() + kInterruptReportTime;
+  std::thread push([&] {
+    try {
+      metrics::publish_job_metrics(manifest, options.metrics_file, status, deadline);
+    } catch (const std::exception& error) {
+      spdlog::warn("could not publish the metrics: {}", error.what());
+    }
+  });
+  notify::send_notifications(manifest, status, "failure", {.attempts = 1}, deadline);
+  push.join();
   write_termination_log(options.termination_log, manifest.document, status.snapshot());
   std::cout << status::summary_line(manifest.kind, manifest.name, status.snapshot()) << std::endl;
 }
@@ -266,27 +311,15 @@ void run_job(const manifest::Manifest& manifest, const RunOptions& options) {
   auto status = std::make_shared<status::StatusReporter>(status_path_for(options, manifest),
                                                          manifest.document);
   auto journal = std::make_shared<JournalSlot>();
+  const auto started = std::chrono::steady_clock::now();
   install_interrupt_handling(
-      [status, journal, document = manifest.document, kind = manifest.kind, name = manifest.name,
-       termination_log = options.termination_log, metrics_file = options.metrics_file,
-       environment = manifest::to_string(manifest.environment())](const std::string& signal) {
+      [status, journal, manifest, options, started](const std::string& signal) {
         journal->remove_journal();  // the cleanups have run: nothing is left to recover
-        const std::string message = "interrupted by " + signal + "; partial files were removed";
-        spdlog::error("{}", message);
-        status->update([&](status::JobStatus& job) {
-          status::mark_failed(job, "Interrupted", message, now());
-        });
-        // The textfile only: a push would be cut short by the interrupt itself.
-        if (!metrics_file.empty())
-          metrics::publish(status::render(document, status->snapshot()), {name, kind, environment},
-                           metrics_file, std::nullopt);
-        write_termination_log(termination_log, document, status->snapshot());
-        std::cout << status::summary_line(kind, name, status->snapshot()) << std::endl;
+        report_interrupt(manifest, options, *status, started, signal);
       });
 
   const std::string start = now();
   status->update([&](status::JobStatus& job) { status::mark_pending(job, start); });
-  const auto started = std::chrono::steady_clock::now();
   // A failure before the job ran (the lock, the recovery of a killed job) is written here; one
   // while it ran was written under the lock.
   const auto failed = [&] { return status->snapshot().phase == status::Phase::Failed; };
@@ -295,15 +328,15 @@ void run_job(const manifest::Manifest& manifest, const RunOptions& options) {
   } catch (const Error& error) {
     wait_if_interrupted();
     if (!failed()) record_failure(*status, error.reason(), error.what(), error.hint());
-    finish(manifest, options, *status);
+    finish(manifest, options, *status, started);
     throw;
   } catch (const std::exception& error) {
     wait_if_interrupted();
     if (!failed()) record_failure(*status, "InternalError", error.what(), "");
-    finish(manifest, options, *status);
+    finish(manifest, options, *status, started);
     throw;
   }
-  finish(manifest, options, *status);
+  finish(manifest, options, *status, started);
 }
 
 }  // namespace hivekeeper::jobs

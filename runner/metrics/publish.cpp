@@ -43,7 +43,8 @@ json write_textfile(const json& document, const JobIdentity& job, const std::str
   }
 }
 
-json push(const json& document, const JobIdentity& job, const manifest::PushgatewaySpec& gateway) {
+json push(const json& document, const JobIdentity& job, const manifest::PushgatewaySpec& gateway,
+          http::Deadline deadline) {
   json record = {{"url", "(from urlFrom)"}, {"pushed", false}};
   try {
     std::string url = gateway.url;
@@ -60,7 +61,8 @@ json push(const json& document, const JobIdentity& job, const manifest::Pushgate
     request.headers = {"Content-Type: text/plain; version=0.0.4"};
     request.body = planned.body;
     request.ca_file = gateway.ca_file;
-    const http::Delivery delivery = http::send_with_retries(request, {3});
+    request.deadline = deadline;
+    const http::Delivery delivery = http::send_with_retries(request, {deadline ? 1 : 3});
     record["attempts"] = delivery.attempts;
     if (delivery.response.status != 0) record["httpStatus"] = delivery.response.status;
     if (delivery.response.ok()) {
@@ -86,19 +88,19 @@ json push(const json& document, const JobIdentity& job, const manifest::Pushgate
 }  // namespace
 
 json publish(const json& document, const JobIdentity& job, const std::string& file,
-             const std::optional<manifest::PushgatewaySpec>& pushgateway) {
+             const std::optional<manifest::PushgatewaySpec>& pushgateway, http::Deadline deadline) {
   json record;
   if (!file.empty()) record["file"] = write_textfile(document, job, file);
-  if (pushgateway) record["pushgateway"] = push(document, job, *pushgateway);
+  if (pushgateway) record["pushgateway"] = push(document, job, *pushgateway, deadline);
   return record;
 }
 
 void publish_job_metrics(const manifest::Manifest& manifest, const std::string& file,
-                         status::StatusReporter& status) {
+                         status::StatusReporter& status, http::Deadline deadline) {
   if (file.empty() && !manifest.metrics.pushgateway) return;
   const JobIdentity job{manifest.name, manifest.kind, manifest::to_string(manifest.environment())};
   const json record = publish(status::render(manifest.document, status.snapshot()), job, file,
-                              manifest.metrics.pushgateway);
+                              manifest.metrics.pushgateway, deadline);
   status.update([&](status::JobStatus& state) { state.details["metrics"] = record; });
 }
 

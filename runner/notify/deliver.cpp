@@ -60,7 +60,8 @@ std::string delivery_failure(const http::HttpResponse& response) {
 }
 
 void send_to_each_target(const manifest::Manifest& manifest, status::StatusReporter& status,
-                         const std::string& event, const http::RetryPlan& plan) {
+                         const std::string& event, const http::RetryPlan& plan,
+                         http::Deadline deadline) {
   const json payload =
       payload_for(status::render(manifest.document, status.snapshot()),
                   {event, manifest::to_string(manifest.environment()), notifying_host()});
@@ -68,7 +69,8 @@ void send_to_each_target(const manifest::Manifest& manifest, status::StatusRepor
   for (std::size_t i = 0; i < manifest.notify.size(); ++i) {
     const manifest::NotifyTarget& target = manifest.notify[i];
     if (!target.wants(event)) continue;
-    json record = deliver(target, std::format("spec.notify[{}]", i), event, payload, plan);
+    json record =
+        deliver(target, std::format("spec.notify[{}]", i), event, payload, plan, deadline);
     const std::string where = record["target"].get<std::string>();
     if (record["delivered"].get<bool>())
       spdlog::info("notified {} of the {} ({} tr{})", where, event, record["attempts"].get<int>(),
@@ -91,14 +93,16 @@ std::string event_for(status::Phase phase) {
 }
 
 json deliver(const manifest::NotifyTarget& target, const std::string& field,
-             const std::string& event, const json& payload, const http::RetryPlan& plan) {
+             const std::string& event, const json& payload, const http::RetryPlan& plan,
+             http::Deadline deadline) {
   json record = {
       {"event", event},
       {"target", target.url.empty() ? "(" + field + ".urlFrom)" : http::describe_url(target.url)},
       {"delivered", false},
       {"attempts", 0}};
   try {
-    const http::HttpRequest request = webhook_request(target, field, event, payload);
+    http::HttpRequest request = webhook_request(target, field, event, payload);
+    request.deadline = deadline;
     record["target"] = http::describe_url(request.url);
     const http::Delivery delivery = http::send_with_retries(request, plan);
     record["attempts"] = delivery.attempts;
@@ -112,12 +116,13 @@ json deliver(const manifest::NotifyTarget& target, const std::string& field,
 }
 
 void send_notifications(const manifest::Manifest& manifest, status::StatusReporter& status,
-                        const std::string& event, const http::RetryPlan& plan) {
+                        const std::string& event, const http::RetryPlan& plan,
+                        http::Deadline deadline) {
   bool wanted = false;
   for (const auto& target : manifest.notify) wanted = wanted || target.wants(event);
   if (!wanted) return;
   try {
-    send_to_each_target(manifest, status, event, plan);
+    send_to_each_target(manifest, status, event, plan, deadline);
   } catch (const std::exception& error) {
     // A notification never changes the job's outcome, whatever went wrong in sending it.
     spdlog::warn("could not send the {} notifications: {}", event, error.what());

@@ -23,11 +23,13 @@ std::string event_for(status::Phase phase);
 // in errors ("spec.notify[0]").
 nlohmann::json deliver(const manifest::NotifyTarget& target, const std::string& field,
                        const std::string& event, const nlohmann::json& payload,
-                       const http::RetryPlan& plan);
+                       const http::RetryPlan& plan, http::Deadline deadline = std::nullopt);
 
 // Every target of MANIFEST that wants EVENT, told about the job as STATUS has it now; the records
-// are appended to the status. Returns at once when no target wants the event.
+// are appended to the status. Returns at once when no target wants the event. DEADLINE: only for
+// the failure report of a job interrupted by SIGINT/SIGTERM (http::HttpRequest::deadline).
 void send_notifications(const manifest::Manifest& manifest, status::StatusReporter& status,
-                        const std::string& event, const http::RetryPlan& plan = {});
+                        const std::string& event, const http::RetryPlan& plan = {},
+                        http::Deadline deadline = std::nullopt);
 
 }  // namespace hivekeeper::notify

@@ -117,21 +117,25 @@ void DatabaseLoad::fail_with_psql_error(const std::filesystem::path& dump_file) 
 }
 
 LoadResult DatabaseLoad::load(const std::filesystem::path& dump_file,
-                              const std::string& expected_sha256) {
+                              const std::string& expected_sha256,
+                              const archive::ReadProgress& on_read) {
   LoadResult result;
   DumpScanner scanner;
   RestoreSqlFilter filter(options_, [&](std::string_view bytes) { send(bytes); });
   try {
     send(restore_preamble(options_));
-    result.file = archive::read_gzip_file(dump_file, [&](std::string_view sql) {
-      // psql stopped (a failing statement): no point sending the rest, and in the container
-      // gzip only notices once it writes again.
-      if (psql_exited())
-        throw job_failed("ExecInputRefused", "psql exited before the dump was sent");
-      result.sql_bytes += sql.size();
-      scanner.feed(sql);
-      filter.feed(sql);
-    });
+    result.file = archive::read_gzip_file(
+        dump_file,
+        [&](std::string_view sql) {
+          // psql stopped (a failing statement): no point sending the rest, and in the container
+          // gzip only notices once it writes again.
+          if (psql_exited())
+            throw job_failed("ExecInputRefused", "psql exited before the dump was sent");
+          result.sql_bytes += sql.size();
+          scanner.feed(sql);
+          filter.feed(sql);
+        },
+        on_read);
     filter.finish();
   } catch (const Error& error) {
     if (error.reason() == "ExecInputRefused") fail_with_psql_error(dump_file);

@@ -40,7 +40,9 @@ class DatabaseLoad {
   // Streams the dump and waits until psql has executed all of it. `expected_sha256` ("" = none)
   // is compared before the caller can commit. Throws, with the transaction rolled back, when
   // the file is corrupt or incomplete or a statement fails.
-  LoadResult load(const std::filesystem::path& dump_file, const std::string& expected_sha256);
+  // ON_READ is told each chunk read from the file, for progress.
+  LoadResult load(const std::filesystem::path& dump_file, const std::string& expected_sha256,
+                  const archive::ReadProgress& on_read = {});
   void commit();
   void roll_back();
 

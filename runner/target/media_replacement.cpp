@@ -133,13 +133,14 @@ void MediaStaging::run(const std::string& script, const std::string& what) {
 }
 
 void MediaStaging::stage(const std::filesystem::path& archive_file,
-                         const archive::MediaArchiveContents& contents) {
+                         const archive::MediaArchiveContents& contents,
+                         const archive::ReadProgress& on_read) {
   // Before the staging folder exists: an archive that cannot fit leaves nothing behind.
   require_volume_space(docker_, helper_, volume_, contents);
   archive::TreeDigest staged;
   archive::pump(
       [&](archive::BytePipe& upload) {
-        staged = archive::write_staging_tar(archive_file, contents, staging_, upload);
+        staged = archive::write_staging_tar(archive_file, contents, staging_, upload, on_read);
       },
       [&](archive::BytePipe& upload) {
         docker_.upload_archive(helper_, docker::kHelperVolumeMount,
@@ -183,8 +184,9 @@ DirectoryStaging::~DirectoryStaging() {
 }
 
 void DirectoryStaging::stage(const std::filesystem::path& archive_file,
-                             const archive::MediaArchiveContents& contents) {
-  archive::stage_into_directory(archive_file, contents, directory_, staging_);
+                             const archive::MediaArchiveContents& contents,
+                             const archive::ReadProgress& on_read) {
+  archive::stage_into_directory(archive_file, contents, directory_, staging_, on_read);
 }
 
 void DirectoryStaging::swap() {

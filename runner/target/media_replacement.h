@@ -29,7 +29,8 @@ class MediaReplacement {
   virtual ~MediaReplacement() = default;
   // Extracts the archive into the staging folder and verifies it against the listing.
   virtual void stage(const std::filesystem::path& archive_file,
-                     const archive::MediaArchiveContents& contents) = 0;
+                     const archive::MediaArchiveContents& contents,
+                     const archive::ReadProgress& on_read) = 0;
   // Replaces the content with the staged tree.
   virtual void swap() = 0;
 };
@@ -42,7 +43,8 @@ class MediaStaging final : public MediaReplacement {
   ~MediaStaging() override;  // removes the staging folder unless swapped, then the helper
 
   void stage(const std::filesystem::path& archive_file,
-             const archive::MediaArchiveContents& contents) override;
+             const archive::MediaArchiveContents& contents,
+             const archive::ReadProgress& on_read) override;
   void swap() override;
 
  private:
@@ -64,7 +66,8 @@ class DirectoryStaging final : public MediaReplacement {
   ~DirectoryStaging() override;  // removes the staging folder unless swapped
 
   void stage(const std::filesystem::path& archive_file,
-             const archive::MediaArchiveContents& contents) override;
+             const archive::MediaArchiveContents& contents,
+             const archive::ReadProgress& on_read) override;
   void swap() override;
 
  private:

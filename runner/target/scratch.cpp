@@ -121,9 +121,10 @@ ScratchVolume::~ScratchVolume() {
 }
 
 void ScratchVolume::stage(const std::filesystem::path& archive_file,
-                          const archive::MediaArchiveContents& contents) {
+                          const archive::MediaArchiveContents& contents,
+                          const archive::ReadProgress& on_read) {
   staging_ = std::make_unique<MediaStaging>(docker_, image_id_, volume_, volume_, labels_);
-  staging_->stage(archive_file, contents);
+  staging_->stage(archive_file, contents, on_read);
 }
 
 void ScratchVolume::remove() {
@@ -165,8 +166,9 @@ ScratchFolder::~ScratchFolder() {
 }
 
 void ScratchFolder::stage(const std::filesystem::path& archive_file,
-                          const archive::MediaArchiveContents& contents) {
-  archive::stage_into_directory(archive_file, contents, folder_, "media");
+                          const archive::MediaArchiveContents& contents,
+                          const archive::ReadProgress& on_read) {
+  archive::stage_into_directory(archive_file, contents, folder_, "media", on_read);
 }
 
 void ScratchFolder::remove() {

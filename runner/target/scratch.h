@@ -59,7 +59,8 @@ class ScratchMedia {
   // Extracts the checked archive into the scratch place and reads every entry back against it,
   // as a restore stages media (target/media_replacement.h).
   virtual void stage(const std::filesystem::path& archive_file,
-                     const archive::MediaArchiveContents& contents) = 0;
+                     const archive::MediaArchiveContents& contents,
+                     const archive::ReadProgress& on_read) = 0;
   // Removes the place and all in it now; throws ScratchNotRemoved.
   virtual void remove() = 0;
 };
@@ -73,7 +74,8 @@ class ScratchVolume final : public ScratchMedia {
   ~ScratchVolume() override;
 
   void stage(const std::filesystem::path& archive_file,
-             const archive::MediaArchiveContents& contents) override;
+             const archive::MediaArchiveContents& contents,
+             const archive::ReadProgress& on_read) override;
   void remove() override;
 
  private:
@@ -95,7 +97,8 @@ class ScratchFolder final : public ScratchMedia {
   ~ScratchFolder() override;
 
   void stage(const std::filesystem::path& archive_file,
-             const archive::MediaArchiveContents& contents) override;
+             const archive::MediaArchiveContents& contents,
+             const archive::ReadProgress& on_read) override;
   void remove() override;
 
  private:

@@ -24,6 +24,9 @@ status=$BACKUPS/status/drill-prod.json
 assert_eq Succeeded "$(status_field "$status" .status.phase)" "phase"
 assert_eq DrillPassed "$(status_field "$status" '.status.conditions[] | select(.type == "Complete") | .reason')" "reason"
 assert_eq "$set_name" "$(status_field "$status" .status.set)" "set drilled"
+# Each phase read its file exactly once through (jobs/progress.h), and ended done.
+assert_eq "check database,check media,database,media" "$(status_field "$status" '[.status.progress[].phase] | join(",")')" "the drill's phases"
+assert_eq true "$(status_field "$status" '[.status.progress[] | .done and .bytes == .expectedBytes] | all')" "every phase read its whole file"
 
 # Row counts: every table of the metadata, checked against it.
 tables=$(jq '.database.rowCounts | length' "$BACKUPS/$metadata")

@@ -375,3 +375,73 @@ PY
 proxy_events() { # what the proxy did, one line each: "<key> part <n> try <k>: <what>"
   compose exec -T faults curl -sf http://localhost:8000/__events
 }
+
+# Reporting suites: a webhook receiver and a Prometheus Pushgateway as services of the project
+# (image hivekeeper-offsite). The jobs leave network_mode none for the project's network, as a
+# user's must to reach them.
+add_reporting_service() { # name service-json
+  python3 - "$WORK/compose.yml" "$WORK/hivekeeper.yml" "$1" "$2" <<'PY'
+import json, sys, yaml
+app = yaml.safe_load(open(sys.argv[1]))
+app["services"][sys.argv[3]] = json.loads(sys.argv[4])
+yaml.safe_dump(app, open(sys.argv[1], "w"), sort_keys=False)
+text = open(sys.argv[2]).read().replace("  network_mode: none\n", "")
+open(sys.argv[2], "w").write(text)
+PY
+  compose up -d "$1" >/dev/null 2>&1 || fail "the $1 did not start"
+}
+# http://receiver:8080 records each POST and PUT in $WORK/receiver/requests.jsonl (path,
+# headers, body in base64) and answers 204; a path under /slow/ is recorded, then never answered.
+RECEIVER_LOG=$WORK/receiver/requests.jsonl
+start_webhook_receiver() {
+  mkdir -p "$WORK/receiver"
+  cat >"$WORK/receiver.py" <<'PY'
+import base64, http.server, json, time
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200); self.end_headers()
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open("/data/requests.jsonl", "a") as log:
+            log.write(json.dumps({"method": self.command, "path": self.path,
+                                  "headers": dict(self.headers.items()),
+                                  "body": base64.b64encode(body).decode()}) + "\n")
+        if self.path.startswith("/slow/"):
+            time.sleep(600)
+        self.send_response(204); self.end_headers()
+    do_PUT = do_POST
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(("0.0.0.0", 8080), Handler).serve_forever()
+PY
+  add_reporting_service receiver "{\"image\": \"hivekeeper-offsite\", \"command\": [\"python3\", \"/receiver.py\"],
+    \"volumes\": [\"$WORK/receiver.py:/receiver.py:ro\", \"$WORK/receiver:/data\"]}"
+  for _ in $(seq 1 50); do
+    compose exec -T receiver curl -sf http://localhost:8080/ >/dev/null 2>&1 && return
+    sleep 0.2
+  done
+  fail "the receiver did not answer within 10 s"
+}
+receiver_requests_seen() { [ -f "$RECEIVER_LOG" ] && wc -l <"$RECEIVER_LOG" || echo 0; }
+# The requests since SEEN, one JSON object a line, the body decoded: {method, path, headers, body}.
+receiver_requests_since() { # seen
+  [ -f "$RECEIVER_LOG" ] || return 0
+  tail -n +"$(($1 + 1))" "$RECEIVER_LOG" | python3 -c '
+import base64, json, sys
+for line in sys.stdin:
+    request = json.loads(line)
+    request["body"] = base64.b64decode(request["body"]).decode()
+    print(json.dumps(request))'
+}
+# http://pushgateway:9091, Debian's prometheus-pushgateway.
+start_pushgateway() {
+  add_reporting_service pushgateway '{"image": "hivekeeper-offsite", "command": ["prometheus-pushgateway"]}'
+  for _ in $(seq 1 50); do
+    pushgateway_metrics >/dev/null 2>&1 && return
+    sleep 0.2
+  done
+  fail "the Pushgateway did not answer within 10 s"
+}
+pushgateway_metrics() { # the Pushgateway's own /metrics, read from a container on the network
+  compose exec -T pushgateway curl -sf http://pushgateway:9091/metrics
+}

@@ -3,8 +3,8 @@
 # spec.metrics.pushgateway shows up in the Pushgateway's own /metrics with its last success,
 # result, sizes and rows; a failed run afterwards says 0 with its reason and leaves the last
 # success as it was; --metrics-file writes a file `promtool check metrics` accepts, which a failed
-# run rewrites keeping the last success; a drill and a prune write theirs; a Pushgateway that is
-# down never fails the job; the chart's alert rules pass `promtool check rules` and fire (promtool
+# run rewrites keeping the last success; a drill and a prune write theirs; verify and prune push
+# theirs with --pushgateway; a Pushgateway that is down never fails the job; the chart's alert rules pass `promtool check rules` and fire (promtool
 # test rules) when no backup succeeded for 26 h and when a drill failed.
 source "$(dirname "$0")/lib.sh"
 setup_project
@@ -135,13 +135,28 @@ assert_eq 1 "$(sample "$DRILL" hivekeeper_drill_passed "${drill[@]}")" "drill pa
 assert_eq "$(jq -r .status.timings.restoreSeconds "$BACKUPS/status/drill-prod.json")" \
   "$(grep '^hivekeeper_drill_restore_seconds{' "$DRILL" | awk '{print $NF}')" "drill restore time"
 [ "$(sample "$DRILL" hivekeeper_database_rows "${drill[@]}")" -gt 0 ] || fail "no rows in the drill's metrics"
-run_job prune prod --keep-last 1 --metrics-file backups/django/metrics/prune.prom
+run_job prune prod --keep-last 1 --metrics-file backups/django/metrics/prune.prom --pushgateway http://pushgateway:9091
 assert_eq 0 "$(job_exit)" "exit code of the prune"
 PRUNE=$BACKUPS/metrics/prune.prom
 promtool check metrics <"$PRUNE" >"$WORK/promtool" 2>&1 || fail "promtool check metrics (prune): $(cat "$WORK/promtool")"
 pruned=$(jq -r '.status.pruned | length' "$BACKUPS/status/prune-prod.json")
 [ "$pruned" -gt 0 ] || fail "the prune deleted nothing; the test needs it to"
 assert_eq "$pruned" "$(sample "$PRUNE" hivekeeper_sets_pruned 'hivekeeper_job="prune-prod"' 'kind="Prune"')" "sets pruned"
+
+# 5b. verify and prune, which read no manifest, push with --pushgateway, grouped as jobs are
+run_job verify prod --pushgateway http://pushgateway:9091/
+assert_eq 0 "$(job_exit)" "exit code of the pushing verify"
+assert_contains "$WORK/stderr" "metrics pushed to the Pushgateway http://pushgateway:9091"
+gateway_metrics >"$WORK/gateway-5.txt"
+verified=(job=\"hivekeeper\" hivekeeper_job=\"verify-prod\" environment=\"prod\" kind=\"Verify\")
+assert_eq 1 "$(sample "$WORK/gateway-5.txt" hivekeeper_verify_passed "${verified[@]}")" "verify passed in the Pushgateway"
+assert_eq 1 "$(sample "$WORK/gateway-5.txt" hivekeeper_last_result "${verified[@]}")" "verify's result in the Pushgateway"
+assert_eq "$(epoch_of "$(jq -r .status.completionTime "$BACKUPS/status/verify-prod.json")")" \
+  "$(sample "$WORK/gateway-5.txt" hivekeeper_last_success_timestamp_seconds "${verified[@]}")" "verify's last success in the Pushgateway"
+[ -n "$(sample "$WORK/gateway-5.txt" hivekeeper_duration_seconds "${verified[@]}")" ] || fail "no verify duration pushed"
+prune_pushed=(job=\"hivekeeper\" hivekeeper_job=\"prune-prod\" environment=\"prod\" kind=\"Prune\")
+assert_eq "$pruned" "$(sample "$WORK/gateway-5.txt" hivekeeper_sets_pruned "${prune_pushed[@]}")" "sets pruned in the Pushgateway"
+assert_eq 1 "$(sample "$WORK/gateway-5.txt" hivekeeper_last_result "${prune_pushed[@]}")" "prune's result in the Pushgateway"
 
 # 6. the chart's alert rules: valid, and they fire when they should
 compose exec -T pushgateway mkdir -p /tmp/rules

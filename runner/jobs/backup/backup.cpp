@@ -12,6 +12,7 @@
 #include "archive/sha256.h"
 #include "common/error.h"
 #include "jobs/backup/dump_database.h"
+#include "jobs/backup/expected_sizes.h"
 #include "jobs/maintenance/prune.h"
 #include "jobs/progress.h"
 #include "store/encryption.h"
@@ -79,20 +80,21 @@ status::Artifact to_artifact(const std::string& kind, const archive::WrittenFile
 }  // namespace
 
 WrittenBackupSet write_backup_set(const BackupPlan& planned, const target::Target& target,
-                                  store::BackupStore& store,
+                                  store::BackupStore& store, ProgressBoard& progress,
                                   const std::optional<crypto::AgeRecipients>& recipients) {
-  const BackupPlan plan = with_free_names(planned, store.names());
-  ProgressCounter database_progress("database");
-  ProgressCounter media_progress("media");
-  std::vector<const ProgressCounter*> counters = {&database_progress};
-  if (plan.has_media()) counters.push_back(&media_progress);
-  std::optional<ProgressReporter> reporter(std::in_place, counters, std::chrono::seconds(5));
+  const std::vector<std::string> names = store.names();
+  const BackupPlan plan = with_free_names(planned, names);
+  const ExpectedSizes expected = expected_sizes(plan, names, store, target.commands());
+  const std::string role = plan.pre_restore ? "safety " : "";
+  ProgressCounter& database_progress = progress.start(role + "database", expected.database);
+  ProgressCounter* media_progress =
+      plan.has_media() ? &progress.start(role + "media", expected.media) : nullptr;
 
   archive::BytePipe media_pipe;
   std::future<MediaResult> media;
   if (plan.has_media())
     media = std::async(std::launch::async, [&] {
-      return archive_media(plan, target, store, media_pipe, media_progress, recipients);
+      return archive_media(plan, target, store, media_pipe, *media_progress, recipients);
     });
   DatabaseDump dump;
   try {
@@ -109,7 +111,6 @@ WrittenBackupSet write_backup_set(const BackupPlan& planned, const target::Targe
   }
   std::optional<MediaResult> media_result;
   if (media.valid()) media_result = media.get();
-  reporter.reset();
 
   WrittenBackupSet set;
   BackupOutcome& outcome = set.outcome;
@@ -118,6 +119,7 @@ WrittenBackupSet write_backup_set(const BackupPlan& planned, const target::Targe
   outcome.server_version = dump.scanner.server_version();
   outcome.pg_dump_version = dump.scanner.pg_dump_version();
   outcome.row_counts = dump.scanner.row_counts();
+  outcome.sql_bytes = dump.sql_bytes;
   std::vector<archive::ArtifactSink*> artifacts = {&dump.writer->sink()};
   if (media_result) {
     outcome.media_file = media_result->file;
@@ -161,8 +163,9 @@ void run_backup(const manifest::Manifest& manifest, const target::Target& target
                plan.media_location
                    ? " and media " + plan.media_location->first + " " + plan.media_location->second
                    : "");
+  ProgressBoard progress(status);
   const WrittenBackupSet set =
-      write_backup_set(plan, target, store, store::age_recipients(manifest.encryption));
+      write_backup_set(plan, target, store, progress, store::age_recipients(manifest.encryption));
   const auto& [kind, where] = plan.database_location;
   status.update([&](status::JobStatus& job) {
     for (auto& artifact : backup_set_artifacts(set, "")) job.artifacts.push_back(artifact);

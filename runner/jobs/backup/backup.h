@@ -13,6 +13,7 @@
 #include "crypto/age_keys.h"
 #include "jobs/backup/metadata.h"
 #include "jobs/backup/plan.h"
+#include "jobs/progress.h"
 #include "manifest/manifest.h"
 #include "status/status.h"
 #include "store/backup_store.h"
@@ -28,9 +29,9 @@ struct WrittenBackupSet {
 };
 
 // Steps 2-3 for a plan already made; the restore's safety backup runs this too. RECIPIENTS: the
-// plan's files are encrypted to them (plan.encrypted).
+// plan's files are encrypted to them (plan.encrypted). Its phases report on PROGRESS.
 WrittenBackupSet write_backup_set(const BackupPlan& plan, const target::Target& target,
-                                  store::BackupStore& store,
+                                  store::BackupStore& store, ProgressBoard& progress,
                                   const std::optional<crypto::AgeRecipients>& recipients = {});
 
 // The set's files as status artifacts; `role` prefixes their kind ("" or "safety-").

@@ -61,6 +61,8 @@ DatabaseDump dump_with(const postgres::DatabaseCommands& commands, const BackupP
   archive::ParallelGzipWriter& writer = *dump.writer;
   std::string errors;
   const auto take_sql = [&](std::string_view sql) {
+    progress.add(sql.size());  // SQL, whatever crosses the stream: what sqlBytes records
+    dump.sql_bytes += sql.size();
     dump.scanner.feed(sql);
     writer.write(sql);
   };
@@ -70,7 +72,6 @@ DatabaseDump dump_with(const postgres::DatabaseCommands& commands, const BackupP
   const int exit_code = commands.run(
       argv,
       [&](std::string_view bytes) {
-        progress.add(bytes.size());
         if (transport == postgres::Transport::lz4)
           lz4.feed(bytes);
         else
@@ -88,6 +89,7 @@ DatabaseDump dump_with(const postgres::DatabaseCommands& commands, const BackupP
                      "check the database server's log");
   if (transport == postgres::Transport::lz4) lz4.finish();
   dump.file = writer.finish();
+  progress.finish();
   return dump;
 }
 

@@ -19,6 +19,7 @@ struct DatabaseDump {
   std::unique_ptr<archive::ParallelGzipWriter> writer;
   archive::WrittenFile file;
   postgres::DumpScanner scanner;
+  std::uint64_t sql_bytes = 0;  // what pg_dump wrote, uncompressed
 };
 
 using SinkFactory = std::function<std::unique_ptr<archive::ArtifactSink>()>;

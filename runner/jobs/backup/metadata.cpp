@@ -41,6 +41,7 @@ nlohmann::json backup_metadata(const BackupPlan& plan, const BackupOutcome& outc
         {"pgDumpOptions", plan.pg_dump_options},
         {"format", "plain"},
         {"compression", "gzip"},
+        {"sqlBytes", outcome.sql_bytes},
         {"rowCounts", outcome.row_counts}}},
       {"media", nullptr},
       {"artifacts", artifacts},

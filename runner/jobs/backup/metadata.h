@@ -20,6 +20,7 @@ struct BackupOutcome {
   std::string server_version;
   std::string pg_dump_version;
   std::map<std::string, std::uint64_t> row_counts;
+  std::uint64_t sql_bytes = 0;
   archive::WrittenFile database_file;
   std::optional<archive::WrittenFile> media_file;
   archive::MediaArchiveStats media_stats;

@@ -86,17 +86,22 @@ struct CheckedInputs {
 };
 
 CheckedInputs check_drill_inputs(const DrillPlan& plan, const store::BackupStore& store,
-                                 Problems& problems) {
+                                 Problems& problems, ProgressBoard& progress) {
   CheckedInputs inputs;
   const std::string& dump = plan.database.name;
   inputs.dump_ok = problems.attempt(dump, [&] {
     inputs.database_metadata = store::find_set_metadata(store, dump);
-    check_dump(plan.database.file, inputs.database_metadata);
+    ProgressCounter& read = progress.start_reading("check database", plan.database.file);
+    check_dump(plan.database.file, inputs.database_metadata, counting(read));
+    read.finish();
   });
   if (plan.media)
     problems.attempt(plan.media->name, [&] {
       inputs.media_metadata = store::find_set_metadata(store, plan.media->name);
-      auto media = archive::inspect_media_archive(plan.media->file, !inputs.media_metadata);
+      ProgressCounter& read = progress.start_reading("check media", plan.media->file);
+      auto media =
+          archive::inspect_media_archive(plan.media->file, !inputs.media_metadata, counting(read));
+      read.finish();
       check_sha256(plan.media->file, inputs.media_metadata, media.file.sha256);
       inputs.media = std::move(media);
     });
@@ -113,13 +118,16 @@ struct ScratchLoad {
 };
 
 ScratchLoad load_scratch(const DrillPlan& plan, const CheckedInputs& inputs,
-                         const target::ScratchDatabase& scratch, Problems& problems) {
+                         const target::ScratchDatabase& scratch, Problems& problems,
+                         ProgressCounter& progress) {
   const auto started = SteadyClock::now();
   postgres::RestoreSqlOptions options;
   options.server_version_num = postgres::server_version_num(scratch.commands(), scratch.database());
   postgres::DatabaseLoad load(scratch.commands(), scratch.database(), options);
   const postgres::LoadResult loaded = load.load(
-      plan.database.file, inputs.database_metadata ? inputs.database_metadata->sha256 : "");
+      plan.database.file, inputs.database_metadata ? inputs.database_metadata->sha256 : "",
+      counting(progress));
+  progress.finish();
   const RowCountCheck rows =
       check_row_counts(loaded.loaded_rows, loaded.dump_rows, inputs.database_metadata);
   ScratchLoad result;
@@ -212,7 +220,7 @@ void remove_now(Scratch& scratch, json& report, const char* field, Exercised& ou
 }
 
 Exercised exercise(const DrillPlan& plan, const CheckedInputs& inputs, target::Target& target,
-                   store::JournalWriter& journal, Problems& problems) {
+                   store::JournalWriter& journal, Problems& problems, ProgressBoard& progress) {
   Exercised out;
   const bool database = inputs.dump_ok;
   const bool media = inputs.media.has_value();
@@ -224,16 +232,22 @@ Exercised exercise(const DrillPlan& plan, const CheckedInputs& inputs, target::T
   const auto started = SteadyClock::now();
   double unpack = 0;
   std::future<void> staged;
-  if (place)
+  ProgressCounter* database_progress =
+      scratch ? &progress.start_reading("database", plan.database.file) : nullptr;
+  if (place) {
+    ProgressCounter& media_progress = progress.start_reading("media", plan.media->file);
     staged = std::async(std::launch::async, [&] {
       const auto staging = SteadyClock::now();
-      place->stage(plan.media->file, *inputs.media);
+      place->stage(plan.media->file, *inputs.media, counting(media_progress));
+      media_progress.finish();
       unpack = seconds_since(staging);
     });
+  }
   std::optional<ScratchLoad> load;
   if (scratch)
-    problems.attempt(plan.database.name,
-                     [&] { load = load_scratch(plan, inputs, *scratch, problems); });
+    problems.attempt(plan.database.name, [&] {
+      load = load_scratch(plan, inputs, *scratch, problems, *database_progress);
+    });
   if (place) {
     if (problems.attempt(plan.media->name, [&] { staged.get(); })) out.unpack_seconds = unpack;
     out.media = {{"place", plan.scratch_media.first + " " + plan.scratch_media.second},
@@ -305,10 +319,12 @@ void run_drill(const manifest::Manifest& manifest, target::Target& target,
   // 2. The inputs, as a restore checks them.
   Problems problems;
   const auto checking = SteadyClock::now();
-  const CheckedInputs inputs = check_drill_inputs(plan, store, problems);
+  std::optional<ProgressBoard> progress(std::in_place, status);
+  const CheckedInputs inputs = check_drill_inputs(plan, store, problems, *progress);
   const double check_seconds = seconds_since(checking);
   // 3 and 4. Load and stage into the scratch places, compare, drop them again.
-  const Exercised exercised = exercise(plan, inputs, target, journal, problems);
+  const Exercised exercised = exercise(plan, inputs, target, journal, problems, *progress);
+  progress.reset();  // its last lines before the drill's report
   // 5. The verdict, recorded and reported.
   json measured = {{"job", manifest.name},
                    {"timings", timings_of(check_seconds, exercised, seconds_since(started))}};

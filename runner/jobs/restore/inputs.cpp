@@ -45,19 +45,23 @@ void check_sha256(const std::filesystem::path& file,
 }
 
 bool check_dump(const std::filesystem::path& file,
-                const std::optional<store::SetMetadata>& metadata) {
+                const std::optional<store::SetMetadata>& metadata,
+                const archive::ReadProgress& on_read) {
   postgres::DumpChecker checker;
   postgres::DumpScanner scanner;
   std::optional<Error> refused;
-  const auto digest = archive::read_gzip_file(file, [&](std::string_view sql) {
-    scanner.feed(sql);
-    if (refused) return;
-    try {
-      checker.feed(sql);
-    } catch (const Error& error) {
-      refused = error;
-    }
-  });
+  const auto digest = archive::read_gzip_file(
+      file,
+      [&](std::string_view sql) {
+        scanner.feed(sql);
+        if (refused) return;
+        try {
+          checker.feed(sql);
+        } catch (const Error& error) {
+          refused = error;
+        }
+      },
+      on_read);
   check_sha256(file, metadata, digest.sha256);
   if (!refused) {
     try {
@@ -70,7 +74,8 @@ bool check_dump(const std::filesystem::path& file,
   return scanner.complete();
 }
 
-RestoreInputs check_inputs(const RestorePlan& plan, status::StatusReporter& status) {
+RestoreInputs check_inputs(const RestorePlan& plan, status::StatusReporter& status,
+                           ProgressBoard& progress) {
   RestoreInputs inputs;
   inputs.database_metadata = metadata_of(plan.database, "database");
   if (plan.media) inputs.media_metadata = metadata_of(*plan.media, "media");
@@ -81,10 +86,15 @@ RestoreInputs check_inputs(const RestorePlan& plan, status::StatusReporter& stat
         {"metadata",
          inputs.database_metadata ? json(inputs.database_metadata->location) : json(nullptr)}};
   });
-  check_dump(plan.database.file, inputs.database_metadata);
+  ProgressCounter& dump_check = progress.start_reading("check database", plan.database.file);
+  check_dump(plan.database.file, inputs.database_metadata, counting(dump_check));
+  dump_check.finish();
   if (plan.media) {
+    ProgressCounter& media_check = progress.start_reading("check media", plan.media->file);
     // Hivekeeper's archives (those with metadata) never have a top folder to strip.
-    inputs.media = archive::inspect_media_archive(plan.media->file, !inputs.media_metadata);
+    inputs.media = archive::inspect_media_archive(plan.media->file, !inputs.media_metadata,
+                                                  counting(media_check));
+    media_check.finish();
     check_sha256(plan.media->file, inputs.media_metadata, inputs.media->file.sha256);
     spdlog::info("media archive checked: {} entries, {}{}", inputs.media->tree.entries(),
                  human_bytes(inputs.media->content_bytes),

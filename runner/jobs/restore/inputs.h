@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "archive/media_restore.h"
+#include "jobs/progress.h"
 #include "jobs/restore/plan.h"
 #include "status/status.h"
 #include "store/set_metadata.h"
@@ -20,7 +21,8 @@ struct RestoreInputs {
   std::optional<archive::MediaArchiveContents> media;
 };
 
-RestoreInputs check_inputs(const RestorePlan& plan, status::StatusReporter& status);
+RestoreInputs check_inputs(const RestorePlan& plan, status::StatusReporter& status,
+                           ProgressBoard& progress);
 
 // The one pass over the dump before anything touches the server: decompress (the gzip stream
 // must be whole), hash, and check every line as psql would read it (postgres/dump_checker.h:
@@ -29,7 +31,8 @@ RestoreInputs check_inputs(const RestorePlan& plan, status::StatusReporter& stat
 // checker. Throws the first problem found. Returns whether pg_dump's closing line arrived (the
 // restore's load insists on it later; verify and drill report it).
 bool check_dump(const std::filesystem::path& file,
-                const std::optional<store::SetMetadata>& metadata);
+                const std::optional<store::SetMetadata>& metadata,
+                const archive::ReadProgress& on_read = {});
 
 // Raises ChecksumMismatch when METADATA records another sha256 for FILE than ACTUAL.
 void check_sha256(const std::filesystem::path& file,

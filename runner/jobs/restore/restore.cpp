@@ -33,9 +33,10 @@ using nlohmann::json;
 std::pair<std::string, std::string> take_safety_backup(const BackupPlan& plan,
                                                        const target::Target& target,
                                                        store::BackupStore& store,
-                                                       status::StatusReporter& status) {
+                                                       status::StatusReporter& status,
+                                                       ProgressBoard& progress) {
   spdlog::info("safety backup first: {}", plan.files.database);
-  const WrittenBackupSet set = write_backup_set(plan, target, store);
+  const WrittenBackupSet set = write_backup_set(plan, target, store, progress);
   status.update([&](status::JobStatus& job) {
     for (auto& artifact : backup_set_artifacts(set, "safety-")) job.artifacts.push_back(artifact);
     job.details["safetyBackup"] = {
@@ -75,17 +76,22 @@ void report_other_sessions(const RestorePlan& plan, const target::Target& target
 // the media staged (in STAGING), or throws with it rolled back.
 void load_and_stage(const RestorePlan& plan, const RestoreInputs& inputs,
                     const target::Target& target, target::MediaReplacement* staging,
-                    status::StatusReporter& status) {
+                    status::StatusReporter& status, ProgressBoard& progress) {
   const auto& database = target.facts().database;
   postgres::RestoreSqlOptions options;
   options.reset = plan.reset;
   options.lock_timeout_seconds = plan.lock_timeout_seconds;
   options.server_version_num = postgres::server_version_num(target.commands(), database);
 
+  ProgressCounter& database_progress = progress.start_reading("database", plan.database.file);
   std::future<void> staged;
-  if (staging)
-    staged =
-        std::async(std::launch::async, [&] { staging->stage(plan.media->file, *inputs.media); });
+  if (staging) {
+    ProgressCounter& media = progress.start_reading("media", plan.media->file);
+    staged = std::async(std::launch::async, [&] {
+      staging->stage(plan.media->file, *inputs.media, counting(media));
+      media.finish();
+    });
+  }
   // Whatever happens to the load, the staging thread ends before its staging folder goes.
   const auto wait_for_staging = [&] {
     if (staged.valid()) staged.wait();
@@ -94,7 +100,9 @@ void load_and_stage(const RestorePlan& plan, const RestoreInputs& inputs,
   postgres::LoadResult loaded;
   try {
     loaded = load.load(plan.database.file,
-                       inputs.database_metadata ? inputs.database_metadata->sha256 : "");
+                       inputs.database_metadata ? inputs.database_metadata->sha256 : "",
+                       counting(database_progress));
+    database_progress.finish();
   } catch (...) {
     wait_for_staging();
     throw;
@@ -190,7 +198,8 @@ RestoreOutcome run_restore(const manifest::Manifest& manifest, target::Target& t
                        store::age_identities(manifest.encryption));
   planned = with_fetched_sources(std::move(planned), copies);
   const RestorePlan& plan = planned;
-  const RestoreInputs inputs = check_inputs(plan, status);
+  ProgressBoard progress(status);
+  const RestoreInputs inputs = check_inputs(plan, status, progress);
   const auto& media_location = target.facts().media_location;
   spdlog::info("restoring {} into database {} of {}{}", plan.database.file.string(),
                target.facts().database.name, target.describe(),
@@ -213,7 +222,7 @@ RestoreOutcome run_restore(const manifest::Manifest& manifest, target::Target& t
                                        manifest.restore.source.group_readable);
   if (plan.safety_backup)
     std::tie(outcome.safety_database, outcome.safety_media) = take_safety_backup(
-        *plan.safety_backup, target, store.is_local() ? store : directory, status);
+        *plan.safety_backup, target, store.is_local() ? store : directory, status, progress);
 
   // 4. Load and stage; commit only when both hold.
   report_other_sessions(plan, target, status);
@@ -223,7 +232,7 @@ RestoreOutcome run_restore(const manifest::Manifest& manifest, target::Target& t
     journal.append(media_journal_record(target, suffix));
     staging = target.replace_media(suffix);
   }
-  load_and_stage(plan, inputs, target, staging.get(), status);
+  load_and_stage(plan, inputs, target, staging.get(), status, progress);
 
   // 5. The media swap, after the database is in.
   if (staging) {

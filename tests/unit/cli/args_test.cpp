@@ -236,5 +236,32 @@ TEST(ParseArguments, StoreCommandsCheckTheirOperands) {
   EXPECT_EQ(parse_arguments({"backup", "dev", "-o", "/b"}).output_directory, "/b");
 }
 
+TEST(ParseArguments, VerifyAndPrunePushToAPushgateway) {
+  EXPECT_EQ(
+      parse_arguments({"verify", "prod", "--pushgateway", "http://pushgateway:9091"}).pushgateway,
+      "http://pushgateway:9091");
+  // A trailing slash is dropped, as spec.metrics.pushgateway.url's: the path is appended to it.
+  const auto prune = parse_arguments({"prune", "prod", "--keep-last", "3",
+                                      "--pushgateway=https://gw.example:9091/", "--metrics-file",
+                                      "/m/prune.prom"});
+  EXPECT_EQ(prune.pushgateway, "https://gw.example:9091");
+  EXPECT_EQ(prune.metrics_file, "/m/prune.prom");
+  EXPECT_EQ(parse_arguments({"verify", "prod"}).pushgateway, "");
+}
+
+TEST(ParseArguments, PushgatewayNeedsAnHttpUrlAndAppliesOnlyToVerifyAndPrune) {
+  const Error not_a_url = usage_error_for({"verify", "--pushgateway", "pushgateway:9091"});
+  EXPECT_THAT(not_a_url.what(), HasSubstr("http:// or https:// URL"));
+  EXPECT_THAT(not_a_url.hint(), HasSubstr("--pushgateway http://"));
+  EXPECT_THAT(usage_error_for({"prune", "prod", "--keep-last", "1", "--pushgateway"}).what(),
+              HasSubstr("--pushgateway needs a value (URL)"));
+  // A job's Pushgateway is spec.metrics.pushgateway, in its manifest.
+  EXPECT_THAT(usage_error_for({"backup", "prod", "--pushgateway", "http://gw:9091"}).what(),
+              HasSubstr("--pushgateway does not apply to backup"));
+  EXPECT_THAT(usage("verify"), HasSubstr("--pushgateway URL"));
+  EXPECT_THAT(usage("prune"), HasSubstr("--pushgateway URL"));
+  EXPECT_THAT(usage("list"), Not(HasSubstr("--pushgateway")));
+}
+
 }  // namespace
 }  // namespace hivekeeper::cli

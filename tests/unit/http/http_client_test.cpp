@@ -1,9 +1,14 @@
 // Outgoing HTTP (webhooks, Pushgateway): what is retried and how long it waits, against a real
-// HTTP server on loopback that answers 503 until told otherwise; and a URL shown without the
-// parts that may be its secret.
+// HTTP server on loopback that answers 503 until told otherwise; a request with a deadline (an
+// interrupted job's report) ends by it, even against a server that never answers; and a URL
+// shown without the parts that may be its secret.
 #include "http/http_client.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <thread>
@@ -58,6 +63,30 @@ class LoopbackServer {
   std::string last_signature_;
 };
 
+// A server that takes connections (the kernel completes them in the listen backlog) and never
+// answers: a webhook receiver that hangs.
+class SilentServer {
+ public:
+  SilentServer() : socket_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    EXPECT_EQ(::bind(socket_, reinterpret_cast<sockaddr*>(&address), length), 0);
+    EXPECT_EQ(::listen(socket_, 8), 0);
+    EXPECT_EQ(::getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentServer() { ::close(socket_); }
+  SilentServer(const SilentServer&) = delete;
+  SilentServer& operator=(const SilentServer&) = delete;
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+
+ private:
+  int socket_;
+  int port_ = 0;
+};
+
 const RetryPlan kQuickRetries{.attempts = 4, .first_delay = 10ms, .max_delay = 40ms};
 
 HttpRequest post_to(const std::string& url) {
@@ -105,6 +134,56 @@ TEST(HttpClient, NoServerIsAnErrorWorthRetrying) {
   EXPECT_FALSE(delivery.response.ok());
   EXPECT_FALSE(delivery.response.error.empty());
   EXPECT_EQ(delivery.attempts, 2);
+}
+
+TEST(HttpClient, ATryWithADeadlineHasOnlyTheTimeLeftBeforeIt) {
+  const auto now = std::chrono::steady_clock::now();
+  HttpRequest request = post_to("http://127.0.0.1/hook");
+  request.timeout = 10000ms;
+  EXPECT_EQ(try_timeout(request, now), 10000ms);
+  request.deadline = now + 2500ms;
+  EXPECT_EQ(try_timeout(request, now), 2500ms);
+  EXPECT_EQ(try_timeout(request, now + 2499900us), 1ms);  // rounded up: libcurl's 0 is "none"
+  EXPECT_EQ(try_timeout(request, now + 2500ms), 0ms);
+  EXPECT_EQ(try_timeout(request, now + 3s), 0ms);
+  request.timeout = 1000ms;
+  EXPECT_EQ(try_timeout(request, now), 1000ms);
+}
+
+TEST(HttpClient, AServerThatNeverAnswersIsCutOffAtTheDeadline) {
+  SilentServer silent;
+  HttpRequest request = post_to(silent.url());
+  request.timeout = 30000ms;
+  request.deadline = std::chrono::steady_clock::now() + 400ms;
+  const auto started = std::chrono::steady_clock::now();
+  const Delivery delivery = send_with_retries(request, kQuickRetries);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_FALSE(delivery.response.ok());
+  EXPECT_FALSE(delivery.response.error.empty());
+  EXPECT_EQ(delivery.attempts, 1);  // no time was left for another
+  EXPECT_GE(took, 350ms);
+  EXPECT_LT(took, 1500ms);
+}
+
+TEST(HttpClient, NoTryStartsAfterTheDeadline) {
+  LoopbackServer server(0);
+  HttpRequest request = post_to(server.url("/hook"));
+  request.deadline = std::chrono::steady_clock::now() - 1ms;
+  const Delivery delivery = send_with_retries(request, kQuickRetries);
+  EXPECT_FALSE(delivery.response.ok());
+  EXPECT_THAT(delivery.response.error, ::testing::HasSubstr("deadline"));
+  EXPECT_EQ(server.requests(), 0);
+}
+
+TEST(HttpClient, RetriesStopAtTheDeadline) {
+  LoopbackServer server(100);  // 503 every time
+  HttpRequest request = post_to(server.url("/hook"));
+  request.deadline = std::chrono::steady_clock::now() + 300ms;
+  const Delivery delivery =
+      send_with_retries(request, {.attempts = 50, .first_delay = 100ms, .max_delay = 100ms});
+  EXPECT_EQ(delivery.response.status, 503);
+  EXPECT_GE(delivery.attempts, 2);
+  EXPECT_LE(delivery.attempts, 4);
 }
 
 TEST(HttpClient, BackoffDoublesUpToTheCap) {

@@ -91,6 +91,22 @@ TEST(JobMetrics, AFailedRunWithNothingCarriedLeavesTheLastSuccessOut) {
               Not(HasSubstr("hivekeeper_last_success_timestamp_seconds")));
 }
 
+TEST(JobMetrics, TheDurationIsTheRunnersOwnMeasureWhenTheStatusHasIt) {
+  // The status's times are whole seconds (42 s apart); the runner measured 41.637 s.
+  EXPECT_THAT(job_text(job_document("BackupJob", true, {{"durationSeconds", 41.637}})),
+              HasSubstr("hivekeeper_duration_seconds" + kJobLabels + " 41.637\n"));
+  EXPECT_THAT(job_text(job_document("BackupJob", false, {{"durationSeconds", 0.25}})),
+              HasSubstr("hivekeeper_duration_seconds" + kJobLabels + " 0.25\n"));
+  // Preferred to a drill's own total, which leaves out the run around the drill.
+  EXPECT_THAT(
+      job_text(job_document("DrillJob", true,
+                            {{"durationSeconds", 21.5}, {"timings", {{"totalSeconds", 20}}}})),
+      HasSubstr("hivekeeper_duration_seconds" + kJobLabels + " 21.5\n"));
+  // An older status without it, or with something else there: the times.
+  EXPECT_THAT(job_text(job_document("BackupJob", true, {{"durationSeconds", "fast"}})),
+              HasSubstr("hivekeeper_duration_seconds" + kJobLabels + " 42\n"));
+}
+
 TEST(JobMetrics, ARestoreHasItsRowCounts) {
   const json details = {{"database", {{"rowCounts", {{"tables", 3}, {"rows", 77}}}}}};
   const std::string text = job_text(job_document("RestoreJob", true, details));

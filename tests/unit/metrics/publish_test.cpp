@@ -2,10 +2,12 @@
 // its folder made; a Pushgateway that does not answer is recorded, not thrown.
 #include "metrics/publish.h"
 
+#include <httplib.h>
 #include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -62,6 +64,31 @@ TEST(Publish, APushgatewayThatDoesNotAnswerIsRecordedNotThrown) {
   EXPECT_EQ(record["pushgateway"]["url"], "http://127.0.0.1:1/...");
   EXPECT_EQ(record["pushgateway"]["method"], "POST");
   EXPECT_TRUE(record["pushgateway"].contains("error"));
+}
+
+TEST(Publish, AnInterruptedJobsPushIsOneTryByItsDeadline) {
+  int requests = 0;
+  httplib::Server gateway_server;
+  gateway_server.Post(".*", [&](const httplib::Request&, httplib::Response& response) {
+    ++requests;
+    response.status = 503;
+  });
+  const int port = gateway_server.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { gateway_server.listen_after_bind(); });
+  gateway_server.wait_until_ready();
+  manifest::PushgatewaySpec gateway;
+  gateway.url = "http://127.0.0.1:" + std::to_string(port);
+  const json retried = publish(publish_document(), {"nightly", "BackupJob", "prod"}, "", gateway);
+  EXPECT_EQ(retried["pushgateway"]["attempts"], 3);
+  const json once = publish(publish_document(), {"nightly", "BackupJob", "prod"}, "", gateway,
+                            std::chrono::steady_clock::now() + std::chrono::seconds(3));
+  EXPECT_EQ(once["pushgateway"]["attempts"], 1);
+  EXPECT_EQ(once["pushgateway"]["pushed"], false);
+  EXPECT_EQ(once["pushgateway"]["method"], "POST");
+  EXPECT_EQ(once["pushgateway"]["httpStatus"], 503);
+  gateway_server.stop();
+  serving.join();
+  EXPECT_EQ(requests, 4);
 }
 
 TEST(Publish, AMissingUrlSecretIsRecordedNotThrown) {

@@ -126,6 +126,19 @@ TEST(NotifyDelivery, AMissingSecretOrADeadReceiverIsRecordedNotThrown) {
   EXPECT_THAT(dead.dump(), Not(HasSubstr("secret-path")));
 }
 
+TEST(NotifyDelivery, AnInterruptedJobsReportKeepsToItsDeadline) {
+  Receiver receiver(0);
+  const json sent = deliver(webhook(receiver.url()), "spec.notify[0]", "failure", kPayload,
+                            {.attempts = 1}, std::chrono::steady_clock::now() + 3s);
+  EXPECT_EQ(sent["delivered"], true);
+  EXPECT_EQ(sent["attempts"], 1);
+  const json late = deliver(webhook(receiver.url()), "spec.notify[0]", "failure", kPayload,
+                            {.attempts = 1}, std::chrono::steady_clock::now() - 1ms);
+  EXPECT_EQ(late["delivered"], false);
+  EXPECT_THAT(late["error"].get<std::string>(), HasSubstr("deadline"));
+  EXPECT_EQ(receiver.requests().size(), 1u);
+}
+
 TEST(NotifyDelivery, OnlyTargetsWantingTheEventAreToldAndRecordsJoinTheStatus) {
   Receiver receiver(0);
   const manifest::Manifest manifest = manifest::parse_manifest(

@@ -33,6 +33,7 @@ BackupOutcome outcome() {
   outcome.server_version = "17.12 (Debian 17.12-1.pgdg130+1)";
   outcome.pg_dump_version = "17.12 (Debian 17.12-1.pgdg130+1)";
   outcome.row_counts = {{"public.glyphs", 3}, {"public.django_session", 0}};
+  outcome.sql_bytes = 987654;
   outcome.database_file = {"backups/django/beelab_prod_db_app_2026-11-24_031500.sql.gz", 123456,
                            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"};
   outcome.end = kStart + 12s + 300ms;
@@ -59,6 +60,7 @@ TEST(BackupMetadata, DatabaseOnlySetHasMediaNull) {
       "pgDumpOptions": ["--format=plain", "--encoding=UTF8", "--clean"],
       "format": "plain",
       "compression": "gzip",
+      "sqlBytes": 987654,
       "rowCounts": {"public.django_session": 0, "public.glyphs": 3}
     },
     "media": null,

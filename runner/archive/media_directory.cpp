@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <memory>
 #include <system_error>
 #include <vector>
@@ -146,6 +147,30 @@ void write_directory_tar(const fs::path& directory, const std::string& top, Byte
   }
   if (archive_write_close(writer.get()) != ARCHIVE_OK)
     throw directory_error("cannot finish the media tar stream", writer.get());
+}
+
+std::optional<std::uint64_t> directory_content_bytes(const fs::path& root) {
+  std::error_code error;
+  fs::recursive_directory_iterator walk(root, fs::directory_options::skip_permission_denied, error);
+  if (error) return std::nullopt;
+  std::uint64_t bytes = 0;
+  for (; walk != fs::recursive_directory_iterator(); walk.increment(error)) {
+    if (error) return std::nullopt;
+    const auto status = walk->symlink_status(error);
+    if (!error && fs::is_regular_file(status)) bytes += walk->file_size(error);
+  }
+  return bytes;
+}
+
+std::optional<std::uint64_t> content_bytes_from_du(std::string_view output) {
+  const bool kibibytes = output.starts_with('k');
+  if (kibibytes) output.remove_prefix(1);
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(output.data(), output.data() + output.size(), value);
+  if (error != std::errc() || end == output.data() || end == output.data() + output.size() ||
+      (*end != '\t' && *end != ' '))
+    return std::nullopt;
+  return kibibytes ? value * 1024 : value;
 }
 
 void stage_into_directory(const fs::path& archive_file, const MediaArchiveContents& contents,

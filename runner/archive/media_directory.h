@@ -7,8 +7,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -49,6 +51,14 @@ void write_directory_tar(const std::filesystem::path& directory, const std::stri
 void stage_into_directory(const std::filesystem::path& archive_file,
                           const MediaArchiveContents& contents, const std::filesystem::path& root,
                           const std::string& staging, const ReadProgress& on_read = {});
+
+// The bytes of the regular files under ROOT (links not followed; what cannot be read is left
+// out); nullopt when ROOT cannot be walked. For progress: an estimate of the tar stream.
+std::optional<std::uint64_t> directory_content_bytes(const std::filesystem::path& root);
+
+// A tree's size from `du -sb PATH` ("12345<TAB>PATH"), or from `du -sk PATH` prefixed with "k"
+// (busybox's du has no -b); nullopt when the output is neither.
+std::optional<std::uint64_t> content_bytes_from_du(std::string_view output);
 
 // Replaces ROOT's entries with those of ROOT/STAGING: the old ones move into ROOT/OLD, STAGING
 // is renamed to its incoming_folder, the new ones move up from there, then the folders are

@@ -37,6 +37,16 @@ ProgressSettings progress_settings() {
 ProgressCounter::ProgressCounter(std::string phase, std::optional<ExpectedTotal> expected)
     : phase_(std::move(phase)), expected_(std::move(expected)) {}
 
+std::optional<ExpectedTotal> ProgressCounter::expected() const {
+  std::lock_guard lock(expected_mutex_);
+  return expected_;
+}
+
+void ProgressCounter::expect(ExpectedTotal expected) {
+  std::lock_guard lock(expected_mutex_);
+  expected_ = std::move(expected);
+}
+
 void ProgressCounter::finish() {
   elapsed_at_finish_.store(elapsed_seconds());
   done_.store(true);

@@ -56,11 +56,14 @@ class ProgressCounter {
   void finish();
   bool done() const { return done_.load(); }
   const std::string& phase() const { return phase_; }
-  const std::optional<ExpectedTotal>& expected() const { return expected_; }
+  std::optional<ExpectedTotal> expected() const;
+  // A total learnt after the phase started (a volume measured beside the backup).
+  void expect(ExpectedTotal expected);
   double elapsed_seconds() const;
 
  private:
   std::string phase_;
+  mutable std::mutex expected_mutex_;
   std::optional<ExpectedTotal> expected_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::atomic<std::uint64_t> bytes_{0};

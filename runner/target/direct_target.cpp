@@ -64,6 +64,12 @@ std::string DirectTarget::describe() const {
   return "server " + facts_.database_location.second + " (PostgreSQL " + info_.version + ")";
 }
 
+std::optional<std::pair<std::uint64_t, std::string>> DirectTarget::measure_media() const {
+  const auto bytes = archive::directory_content_bytes(media_path_);
+  if (!bytes) return std::nullopt;
+  return std::pair{*bytes, std::string("directory size")};
+}
+
 void DirectTarget::read_media(archive::BytePipe& out,
                               const std::function<void(std::size_t)>& on_content) const {
   archive::require_media_directory(media_path_);

@@ -23,6 +23,7 @@ class DirectTarget final : public Target {
   const TargetFacts& facts() const override { return facts_; }
   const postgres::DatabaseCommands& commands() const override { return commands_; }
   std::string describe() const override;
+  std::optional<std::pair<std::uint64_t, std::string>> measure_media() const override;
   void read_media(archive::BytePipe& out,
                   const std::function<void(std::size_t)>& on_content) const override;
   // Nothing to start or stop: the server is not ours to manage, and no Compose app is in reach.

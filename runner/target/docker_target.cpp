@@ -69,6 +69,33 @@ std::string DockerTarget::describe() const {
          (found_.project.empty() ? "-" : found_.project) + ")";
 }
 
+std::optional<std::pair<std::uint64_t, std::string>> DockerTarget::measure_media() const {
+  try {
+    const nlohmann::json config = docker::volume_helper_config(
+        found_.database_container.image_id, found_.media_volume, "media-sizer", /*read_only=*/true,
+        {"sleep", "3600"}, helper_labels_);
+    const std::string helper =
+        docker_.create_container("hivekeeper-size-" + random_token(), config);
+    ScopedCleanup remove_helper([&] { docker_.remove_container(helper); });
+    docker_.start_container(helper);
+    std::string output;
+    // busybox's du (Alpine images) has no -b: its KiB then, marked.
+    const int exit_code = docker_.exec(
+        helper,
+        {{"sh", "-c", "du -sb \"$0\" 2>/dev/null || { printf k; du -sk \"$0\"; }",
+          docker::kHelperVolumeMount},
+         {},
+         {}},
+        [&](std::string_view bytes) { append_capped(output, bytes); }, [](std::string_view) {});
+    const auto bytes = exit_code == 0 ? archive::content_bytes_from_du(output) : std::nullopt;
+    if (bytes) return std::pair{*bytes, std::string("volume size")};
+    spdlog::debug("progress: du in the media volume exited {}: {}", exit_code, output);
+  } catch (const std::exception& error) {
+    spdlog::debug("progress: the media volume's size is unknown ({})", error.what());
+  }
+  return std::nullopt;
+}
+
 void DockerTarget::read_media(archive::BytePipe& out,
                               const std::function<void(std::size_t)>& on_content) const {
   const nlohmann::json config =

@@ -33,6 +33,7 @@ class DockerTarget final : public Target {
   const TargetFacts& facts() const override { return facts_; }
   const postgres::DatabaseCommands& commands() const override { return commands_; }
   std::string describe() const override;
+  std::optional<std::pair<std::uint64_t, std::string>> measure_media() const override;
   void read_media(archive::BytePipe& out,
                   const std::function<void(std::size_t)>& on_content) const override;
   std::vector<std::string> prepare_restore(const manifest::QuiesceSpec& quiesce,

@@ -82,6 +82,10 @@ class Target {
   // helper_labels.
   virtual void read_media(archive::BytePipe& out,
                           const std::function<void(std::size_t)>& on_content) const = 0;
+  // Backup: the media's size, for progress when no earlier set says it: du in a helper container
+  // ("volume size"), or a walk of the directory ("directory size"). nullopt when it cannot be
+  // measured; never throws.
+  virtual std::optional<std::pair<std::uint64_t, std::string>> measure_media() const = 0;
 
   // Restore: the database made ready for a load (started if stopped, then accepting
   // connections) and the app's services in QUIESCE stopped; they start again when the target

@@ -30,9 +30,10 @@ running=$(jq -s '[.[] | select(.phase == "database" and .done == false and .byte
 [ "$running" -ge 1 ] || fail "no status.progress of a running dump was seen while the job ran: $(sort -u "$WORK/seen-while-running" | head -5)"
 
 progress_lines >"$WORK/lines-1"
-mid=$(jq -s '[.[] | select(.phase == "database" and .done == false)] | length' "$WORK/lines-1")
+# (a line may come before pg_dump's first byte: 0 bytes, no rate yet)
+mid=$(jq -s '[.[] | select(.phase == "database" and .done == false and .bytes > 0)] | length' "$WORK/lines-1")
 [ "$mid" -ge 1 ] || fail "no JSON progress line while the dump ran: $(head -c 1500 "$WORK/lines-1")"
-jq -se 'map(select(.phase == "database" and .done == false)) | .[0]
+jq -se 'map(select(.phase == "database" and .done == false and .bytes > 0)) | .[0]
         | (.bytesPerSecond > 0) and (.expectedFrom == "database size") and (.expectedBytes > 0)
           and has("etaSeconds") and has("percent") and has("elapsedSeconds")' "$WORK/lines-1" >/dev/null ||
   fail "a running phase's JSON line lacks its fields: $(head -c 800 "$WORK/lines-1")"
@@ -45,6 +46,13 @@ sql_bytes=$(jq .database.sqlBytes "$metadata_1")
 [ "$sql_bytes" -gt 100000000 ] || fail "metadata records sqlBytes $sql_bytes for a dump of 1.5 M rows"
 assert_eq "$sql_bytes" "$(jq '.status.progress[] | select(.phase == "database") | .bytes' "$STATUS")" "final status.progress bytes of the dump = the metadata's sqlBytes"
 assert_eq "true true" "$(jq -r '[.status.progress[].done] | map(tostring) | join(" ")' "$STATUS")" "every phase done in the final status"
+# No earlier set: the volume was measured (du in a helper container) while the backup ran.
+assert_eq "volume size" "$(jq -r '.status.progress[] | select(.phase == "media") | .expectedFrom' "$STATUS")" "the first backup's expected media size"
+volume_bytes=$(jq '.status.progress[] | select(.phase == "media") | .expectedBytes' "$STATUS")
+content_bytes=$(jq .media.contentBytes "$metadata_1")
+[ "$volume_bytes" -ge "$content_bytes" ] && [ "$volume_bytes" -le $((content_bytes + 1048576)) ] ||
+  fail "the volume measured $volume_bytes bytes; its files hold $content_bytes"
+[ -z "$(docker ps -aq --filter "label=hivekeeper.io/job" --filter "name=hivekeeper-size-")" ] || fail "the sizing helper container was left behind"
 
 # 2. The next backup expects what the previous set held; on a terminal it draws live lines.
 sleep 1  # a new second: a new set name

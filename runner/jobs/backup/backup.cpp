@@ -89,6 +89,14 @@ WrittenBackupSet write_backup_set(const BackupPlan& planned, const target::Targe
   ProgressCounter& database_progress = progress.start(role + "database", expected.database);
   ProgressCounter* media_progress =
       plan.has_media() ? &progress.start(role + "media", expected.media) : nullptr;
+  // No earlier set to say how much media there are: measured beside the backup, not before it
+  // (kept even when the media finish first: the final status then says what was expected).
+  std::future<void> measured;
+  if (media_progress && !expected.media)
+    measured = std::async(std::launch::async, [&target, media_progress] {
+      if (const auto size = target.measure_media())
+        media_progress->expect({size->first, size->second});
+    });
 
   archive::BytePipe media_pipe;
   std::future<MediaResult> media;

@@ -90,6 +90,26 @@ void make_sample_media(const fs::path& media) {
   fs::permissions(media / "generated/report.pdf", fs::perms::owner_read | fs::perms::owner_write);
 }
 
+TEST(MediaDirectory, ContentBytesCountRegularFilesOnceAndFollowNoLink) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "uploads/2026");
+  std::ofstream(dir / "uploads/2026/scan.png") << std::string(3000, 'x');
+  std::ofstream(dir / "glyph.svg") << std::string(200, 'y');
+  std::filesystem::create_symlink("/etc/passwd", dir / "uploads/outside");
+  std::filesystem::create_directory_symlink("/usr", dir / "uploads/usr");
+  EXPECT_EQ(directory_content_bytes(dir.path()), 3200u);
+  EXPECT_EQ(directory_content_bytes(dir / "missing"), std::nullopt);
+}
+
+TEST(ContentBytesFromDu, BytesOrMarkedKibibytes) {
+  EXPECT_EQ(content_bytes_from_du("262314508\t/hivekeeper-media\n"), 262314508u);
+  EXPECT_EQ(content_bytes_from_du("k256168\t/hivekeeper-media\n"), 256168u * 1024);
+  EXPECT_EQ(content_bytes_from_du(""), std::nullopt);
+  EXPECT_EQ(content_bytes_from_du("k"), std::nullopt);
+  EXPECT_EQ(content_bytes_from_du("12345"), std::nullopt) << "no path: not du's output";
+  EXPECT_EQ(content_bytes_from_du("du: cannot read directory\n"), std::nullopt);
+}
+
 TEST(MediaDirectory, ArchivesEveryEntryButTheRunnersOwnFolders) {
   TempDir scratch;
   const fs::path media = scratch / "media";

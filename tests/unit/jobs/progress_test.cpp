@@ -94,6 +94,15 @@ TEST(Progress, CountersCountWhatReadersReport) {
   EXPECT_EQ(counter.elapsed_seconds(), elapsed) << "a finished phase's time stands still";
 }
 
+TEST(Progress, ATotalLearntLaterCountsFromThen) {
+  ProgressCounter counter("media", std::nullopt);
+  counter.add(100);
+  EXPECT_EQ(percent_done(sample(counter)), std::nullopt);
+  counter.expect({400, "volume size"});
+  EXPECT_EQ(percent_done(sample(counter)), 25.0);
+  EXPECT_EQ(sample(counter).expected->source, "volume size");
+}
+
 json status_progress(const std::filesystem::path& file) {
   std::ifstream in(file);
   return json::parse(in)["status"].value("progress", json());

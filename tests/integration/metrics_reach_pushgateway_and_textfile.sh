@@ -9,26 +9,6 @@
 source "$(dirname "$0")/lib.sh"
 setup_project
 
-python3 - "$WORK/compose.yml" "$WORK/hivekeeper.yml" <<'PY'
-import sys, yaml
-app = yaml.safe_load(open(sys.argv[1]))
-app["services"]["pushgateway"] = {"image": "hivekeeper-offsite", "command": ["prometheus-pushgateway"]}
-yaml.safe_dump(app, open(sys.argv[1], "w"), sort_keys=False)
-# The jobs leave network_mode none for the project's network, as a user's must to reach it.
-text = open(sys.argv[2]).read().replace("  network_mode: none\n", "")
-open(sys.argv[2], "w").write(text)
-PY
-gateway_metrics() { # the Pushgateway's own /metrics, read from a container on the network
-  compose exec -T pushgateway curl -sf http://pushgateway:9091/metrics
-}
-start_gateway() {
-  compose up -d pushgateway >/dev/null 2>&1 || fail "the Pushgateway did not start"
-  for _ in $(seq 1 50); do
-    gateway_metrics >/dev/null 2>&1 && return
-    sleep 0.2
-  done
-  fail "the Pushgateway did not answer within 10 s"
-}
 promtool() { # ARGS: Debian's promtool, standard input passed on
   compose exec -T pushgateway promtool "$@"
 }
@@ -46,7 +26,7 @@ epoch_of() { date -u -d "$1" +%s; }
 stop_db() { compose stop db >/dev/null 2>&1; }
 start_db() { compose up -d --wait db >/dev/null 2>&1 || fail "the database did not start again"; }
 
-start_gateway
+start_pushgateway
 start_app
 seed_database
 seed_media
@@ -66,7 +46,7 @@ run_job run -f /manifests/pushed.yaml
 assert_eq 0 "$(job_exit)" "exit code of the pushing backup"
 status_file=$BACKUPS/status/pushed.json
 assert_eq "true PUT" "$(jq -r '.status.metrics.pushgateway | "\(.pushed) \(.method)"' "$status_file")" "push in the status"
-gateway_metrics >"$WORK/gateway-1.txt"
+pushgateway_metrics >"$WORK/gateway-1.txt"
 ours=(job=\"hivekeeper\" hivekeeper_job=\"pushed\" environment=\"prod\" kind=\"BackupJob\")
 success=$(epoch_of "$(jq -r .status.completionTime "$status_file")")
 assert_eq "$success" "$(sample "$WORK/gateway-1.txt" hivekeeper_last_success_timestamp_seconds "${ours[@]}")" "last success in the Pushgateway"
@@ -88,7 +68,7 @@ stop_db
 run_job run -f /manifests/pushed.yaml
 assert_eq 1 "$(job_exit)" "exit code of the failing pushing backup"
 assert_eq "true POST" "$(jq -r '.status.metrics.pushgateway | "\(.pushed) \(.method)"' "$status_file")" "failed run's push in the status"
-gateway_metrics >"$WORK/gateway-2.txt"
+pushgateway_metrics >"$WORK/gateway-2.txt"
 assert_eq 0 "$(sample "$WORK/gateway-2.txt" hivekeeper_last_result "${ours[@]}" 'reason="DatabaseContainerNotRunning"')" "result after the failure"
 assert_eq "" "$(sample "$WORK/gateway-2.txt" hivekeeper_last_result "${ours[@]}" 'reason="BackupSucceeded"')" "the old result replaced"
 assert_eq "$success" "$(sample "$WORK/gateway-2.txt" hivekeeper_last_success_timestamp_seconds "${ours[@]}")" "last success kept after the failure"
@@ -123,7 +103,7 @@ assert_eq 0 "$(job_exit)" "exit code with the Pushgateway down"
 assert_eq "Succeeded false" "$(jq -r '"\(.status.phase) \(.status.metrics.pushgateway.pushed)"' "$status_file")" "outcome with the Pushgateway down"
 [ -n "$(jq -r '.status.metrics.pushgateway.error // ""' "$status_file")" ] || fail "no push error in the status"
 assert_contains "$WORK/stderr" "could not push the metrics to the Pushgateway http://pushgateway:9091"
-start_gateway
+start_pushgateway
 
 # 5. a drill's and a prune's metrics files
 JOB_SERVICE=drill-job run_job drill prod latest --metrics-file backups/django/metrics/drill.prom
@@ -147,7 +127,7 @@ assert_eq "$pruned" "$(sample "$PRUNE" hivekeeper_sets_pruned 'hivekeeper_job="p
 run_job verify prod --pushgateway http://pushgateway:9091/
 assert_eq 0 "$(job_exit)" "exit code of the pushing verify"
 assert_contains "$WORK/stderr" "metrics pushed to the Pushgateway http://pushgateway:9091"
-gateway_metrics >"$WORK/gateway-5.txt"
+pushgateway_metrics >"$WORK/gateway-5.txt"
 verified=(job=\"hivekeeper\" hivekeeper_job=\"verify-prod\" environment=\"prod\" kind=\"Verify\")
 assert_eq 1 "$(sample "$WORK/gateway-5.txt" hivekeeper_verify_passed "${verified[@]}")" "verify passed in the Pushgateway"
 assert_eq 1 "$(sample "$WORK/gateway-5.txt" hivekeeper_last_result "${verified[@]}")" "verify's result in the Pushgateway"

@@ -74,9 +74,4 @@ class ParallelGzipEncoder {
   std::thread writer_;
 };
 
-// Empty gzip members (20 bytes each, no output), at least `bytes` of them in all. A reader that
-// only acts on full input buffers (GNU gzip -dc waits for 256 KiB or EOF) acts on everything sent
-// before them once they follow it.
-std::string empty_gzip_members(std::size_t bytes);
-
 }  // namespace hivekeeper::archive

@@ -1,7 +1,7 @@
 // The psql load protocol: a dump streamed into psql's standard input inside one transaction,
 // with psql in the database container (docker exec) or beside the runner (direct mode), as
 // DatabaseCommands says. The dump is decompressed here and framed and filtered by
-// postgres/restore_sql.h; across the exec stream it is sent gzip-compressed. Memory stays bounded
+// postgres/restore_sql.h, and psql reads it as plain SQL. Memory stays bounded
 // whatever the dump's size. load() returns with the transaction still open, so the caller
 // commits only after every other check has passed; anything else rolls it back.
 #pragma once
@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "archive/file_reader.h"
-#include "archive/gzip_encoder.h"
 #include "postgres/commands.h"
 #include "postgres/restore_sql.h"
 
@@ -49,16 +48,16 @@ class DatabaseLoad {
  private:
   [[noreturn]] void fail_with_psql_error(const std::filesystem::path& dump_file);
   std::string stderr_text();
-  bool psql_exited();
   void send(std::string_view sql);
+  void send_unsent();
 
   std::string where_;
   std::string by_hand_;
   DatabaseIdentity database_;
   RestoreSqlOptions options_;
   std::unique_ptr<AttachedCommand> psql_;
-  // SQL → gzip → the exec's stdin; null beside the runner, where psql reads plain SQL.
-  std::unique_ptr<archive::ParallelGzipEncoder> encoder_;
+  static constexpr std::size_t kWriteBytes = 256 * 1024;
+  std::string unsent_;  // what send() has not written yet, less than kWriteBytes
   std::mutex mutex_;
   std::condition_variable changed_;
   PsqlOutput output_;

@@ -59,30 +59,6 @@ std::string restore_epilogue() {
   return "\n\\echo " + std::string(kLoadedMarker) + "\n";
 }
 
-std::vector<std::string> psql_restore_command(const std::string& database,
-                                              const std::string& user) {
-  // The SQL travels gzip-compressed and gzip -dc in the container unpacks it: the engine's exec
-  // stdin carries about 25 MB/s into psql, so a plain 1.2 GB dump took 52 s to stream, not the
-  // 19 s that psql needs. -X: no ~/.psqlrc may change what the dump does. -f -: standard input,
-  // with line numbers in error messages. Not quiet: psql's "COPY n" tags are the row counts the
-  // restore verifies. The names are arguments, never part of the script.
-  return {"sh",
-          "-c",
-          "command -v gzip >/dev/null 2>&1 || { echo \"" + std::string(kNoGzipMessage) +
-              "\" >&2; exit 127; }\n"
-              // When psql stops early, gzip may be blocked reading its input and never see the
-              // broken pipe, so the exec would not end: the marker tells the runner psql has
-              // gone, and the runner closes the input, which ends gzip. (Killing gzip from here
-              // needs its pid, which a POSIX sh pipeline does not give.) The exit code stays
-              // psql's.
-              "gzip -dc | { psql -X -v ON_ERROR_STOP=1 --username \"$1\" --dbname \"$2\" -f -; "
-              "code=$?; echo \"" +
-              std::string(kPsqlExitedMarker) + " $code\"; exit $code; }",
-          "hivekeeper-restore",
-          user,
-          database};
-}
-
 std::vector<std::string> psql_load_command(const std::string& database, const std::string& user) {
   return {"psql",   "-X", "-v", "ON_ERROR_STOP=1", "--username", user, "--dbname",
           database, "-f", "-"};
@@ -220,8 +196,6 @@ void PsqlOutput::line(std::string_view text) {
     loaded_ = true;
   } else if (text == "COMMIT") {
     committed_ = true;
-  } else if (text.starts_with(kPsqlExitedMarker)) {
-    psql_exited_ = true;
   }
 }
 

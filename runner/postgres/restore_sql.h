@@ -23,8 +23,6 @@ namespace hivekeeper::postgres {
 
 // psql prints this (\echo) once it has executed every statement of the dump.
 inline constexpr std::string_view kLoadedMarker = "hivekeeper:dump-loaded";
-// The restore's shell prints this line, with psql's exit code, once psql has exited.
-inline constexpr std::string_view kPsqlExitedMarker = "hivekeeper:psql-exited";
 
 struct RestoreSqlOptions {
   bool reset = false;          // DROP SCHEMA public CASCADE; CREATE SCHEMA public first
@@ -38,13 +36,9 @@ std::string restore_preamble(const RestoreSqlOptions& options);
 // After the dump: ends a last unterminated line, then asks psql to print kLoadedMarker.
 std::string restore_epilogue();
 
-// What the database container runs for a restore: `gzip -dc | psql ... -f -` under sh, so the
-// runner sends the SQL gzip-compressed (see ParallelGzipEncoder), and kPsqlExitedMarker once
-// psql has exited. Without gzip it prints kNoGzipMessage to stderr and exits 127.
-inline constexpr std::string_view kNoGzipMessage = "hivekeeper: no gzip in the database container";
-std::vector<std::string> psql_restore_command(const std::string& database, const std::string& user);
-// The same psql reading plain SQL on its standard input, as the runner runs it beside itself in
-// direct mode (no exec stream to spare, so no compression hop).
+// psql reading plain SQL on its standard input (in the database container or beside the runner):
+// stops on the first error, ignores ~/.psqlrc (-X), and with -f - names the input's line in its
+// errors. Not quiet: its "COPY n" tags are the row counts the restore verifies.
 std::vector<std::string> psql_load_command(const std::string& database, const std::string& user);
 
 // Every line passes the DumpChecker before it is passed on, so what it refuses never reaches
@@ -82,16 +76,13 @@ class RestoreSqlFilter {
   std::uint64_t skipped_ = 0;
 };
 
-// Collects psql's standard output: the row count of each COPY, the loaded marker, the COMMIT,
-// psql's exit.
+// Collects psql's standard output: the row count of each COPY, the loaded marker, the COMMIT.
 class PsqlOutput {
  public:
   void feed(std::string_view bytes);
   const std::vector<std::uint64_t>& copy_counts() const { return copy_counts_; }
   bool loaded() const { return loaded_; }
   bool committed() const { return committed_; }
-  // The restore's shell said psql has exited (kPsqlExitedMarker).
-  bool psql_exited() const { return psql_exited_; }
 
  private:
   void line(std::string_view text);
@@ -102,7 +93,6 @@ class PsqlOutput {
   std::vector<std::uint64_t> copy_counts_;
   bool loaded_ = false;
   bool committed_ = false;
-  bool psql_exited_ = false;
 };
 
 struct PsqlError {

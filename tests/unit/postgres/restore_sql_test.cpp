@@ -161,25 +161,12 @@ TEST(RestoreEpilogue, EndsAnOpenLineThenEchoesTheLoadedMarker) {
   EXPECT_EQ(restore_epilogue(), "\n\\echo hivekeeper:dump-loaded\n");
 }
 
-TEST(PsqlRestoreCommand, UnpacksGzipIntoPsqlThatStopsOnErrorAndIgnoresPsqlrc) {
-  const auto command = psql_restore_command("app", "beelab");
-  ASSERT_EQ(command.size(), 6u);
-  EXPECT_EQ(command[0], "sh");
-  EXPECT_EQ(command[1], "-c");
-  const std::string& script = command[2];
-  EXPECT_THAT(script, HasSubstr("gzip -dc | { psql -X -v ON_ERROR_STOP=1"));
-  EXPECT_THAT(script, HasSubstr("--username \"$1\" --dbname \"$2\" -f -"));
-  EXPECT_THAT(script, HasSubstr(std::string(kNoGzipMessage)));
-  EXPECT_EQ(command[4], "beelab");
-  EXPECT_EQ(command[5], "app");
-}
-
-TEST(PsqlRestoreCommand, NamesAreArgumentsNeverPartOfTheScript) {
+// The names are arguments of their own, never part of a script a shell could read.
+TEST(PsqlLoadCommand, StopsOnErrorIgnoresPsqlrcAndReadsNamedInput) {
   const std::string hostile = "x\"; touch /tmp/owned; echo \"";
-  const auto command = psql_restore_command(hostile, hostile);
-  EXPECT_THAT(command[2], Not(HasSubstr("owned")));
-  EXPECT_EQ(command[4], hostile);
-  EXPECT_EQ(command[5], hostile);
+  const auto command = psql_load_command(hostile, "beelab");
+  EXPECT_EQ(command, (std::vector<std::string>{"psql", "-X", "-v", "ON_ERROR_STOP=1", "--username",
+                                               "beelab", "--dbname", hostile, "-f", "-"}));
 }
 
 TEST(RestoreSqlFilter, BlanksOwnershipStatementsAfterABlankLineAndSetsTheLockTimeout) {
@@ -362,22 +349,6 @@ TEST(RestoreSqlFilter, KeepsAnOwnershipLineThatOpensAQuote) {
   const std::string dump = "\nGRANT ALL ON t TO u; SELECT $$;\n\\! id\n$$;\n";
   EXPECT_EQ(filter({dump}).output, dump);
   EXPECT_EQ(filter({dump}).skipped, 0u);
-}
-
-TEST(PsqlRestoreCommand, ReportsPsqlsExitSoTheRunnerCanEndGzip) {
-  const auto command = psql_restore_command("app", "postgres");
-  EXPECT_THAT(command[2], HasSubstr("gzip -dc | { psql "));
-  EXPECT_THAT(command[2],
-              HasSubstr("echo \"" + std::string(kPsqlExitedMarker) + " $code\"; exit $code; }"));
-}
-
-TEST(PsqlOutput, SeesPsqlsExit) {
-  PsqlOutput output;
-  output.feed("COPY 3\n");
-  EXPECT_FALSE(output.psql_exited());
-  output.feed(std::string(kPsqlExitedMarker) + " 3\n");
-  EXPECT_TRUE(output.psql_exited());
-  EXPECT_FALSE(output.loaded());
 }
 
 // Whatever psql echoes (a long NOTICE), only a short prefix of a line is held, and a cut line is

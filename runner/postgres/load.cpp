@@ -29,7 +29,7 @@ std::string hint_for(const std::string& message, const std::string& by_hand) {
 
 DatabaseLoad::DatabaseLoad(const DatabaseCommands& commands, const DatabaseIdentity& database,
                            const RestoreSqlOptions& options)
-    : where_(commands.where), by_hand_(commands.by_hand), database_(database), options_(options) {
+    : by_hand_(commands.by_hand), database_(database), options_(options) {
   // Plain SQL into psql, across the exec stream too: the engine carries it at some 300 MB/s, more
   // than psql loads, and compressing it for the crossing (as this runner once did) cost more CPU
   // in the runner and in the container (gzip -dc) than the crossing saved, on cores that the

@@ -51,7 +51,6 @@ class DatabaseLoad {
   void send(std::string_view sql);
   void send_unsent();
 
-  std::string where_;
   std::string by_hand_;
   DatabaseIdentity database_;
   RestoreSqlOptions options_;

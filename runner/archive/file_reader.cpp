@@ -87,15 +87,17 @@ class FileSource {
 
 namespace {
 
-// A libarchive reader over SOURCE with the given setup; throws `unreadable` with libarchive's
-// reason when the file does not open as that format.
-ArchiveReader open_reader(FileSource& source, void (*setup)(struct archive*),
+// A libarchive reader over the bytes READ hands out from CONTEXT (those of the file PATH), with
+// the given setup; throws `unreadable` with libarchive's reason when they do not open as that
+// format.
+ArchiveReader open_reader(const std::filesystem::path& path, void* context,
+                          archive_read_callback* read, void (*setup)(struct archive*),
                           const std::string& what_it_is_not) {
   ArchiveReader reader(archive_read_new());
   setup(reader.get());
-  if (archive_read_open(reader.get(), &source, nullptr, &FileSource::read, nullptr) != ARCHIVE_OK) {
+  if (archive_read_open(reader.get(), context, nullptr, read, nullptr) != ARCHIVE_OK) {
     const char* text = archive_error_string(reader.get());
-    throw unreadable(source.path(), what_it_is_not + " (" + (text ? text : "unknown") + ")");
+    throw unreadable(path, what_it_is_not + " (" + (text ? text : "unknown") + ")");
   }
   return reader;
 }
@@ -105,7 +107,7 @@ ArchiveReader open_reader(FileSource& source, void (*setup)(struct archive*),
 ArchiveFileReader::ArchiveFileReader(const std::filesystem::path& path, const ReadProgress& on_read)
     : source_(std::make_unique<FileSource>(path, on_read)) {
   reader_ = open_reader(
-      *source_,
+      path, source_.get(), &FileSource::read,
       [](struct archive* handle) {
         archive_read_support_filter_gzip(handle);
         archive_read_support_format_tar(handle);
@@ -126,10 +128,12 @@ FileDigest digest_file(const std::filesystem::path& path) {
 namespace {
 
 // The largest member the fast path inflates whole: ParallelGzipEncoder's block, which every
-// .sql.gz Hivekeeper writes is made of. Its compressed form (at worst the block stored, plus
-// headers) fits in the window.
+// .sql.gz Hivekeeper writes is made of. Its compressed form is at most kLargestMember (the block
+// stored, plus headers): the window is topped up to twice that whenever less is left, so a
+// member that fits is always in it whole, and what is left moves to the front once per MiB read
+// rather than once per member.
 constexpr std::size_t kMemberOutput = 1 << 20;
-constexpr std::size_t kMemberWindow = 2 * kMemberOutput + 4096;
+constexpr std::size_t kLargestMember = kMemberOutput + 4096;
 
 struct Deflate {
   void operator()(libdeflate_decompressor* decompressor) const {
@@ -160,15 +164,13 @@ struct ResumedSource {
 void inflate_with_libarchive(std::string_view pending, FileSource& source,
                              const std::function<void(std::string_view)>& sink) {
   ResumedSource resumed{pending, source};
-  ArchiveReader reader(archive_read_new());
-  archive_read_support_filter_gzip(reader.get());
-  archive_read_support_format_raw(reader.get());
-  if (archive_read_open(reader.get(), &resumed, nullptr, &ResumedSource::read, nullptr) !=
-      ARCHIVE_OK) {
-    const char* text = archive_error_string(reader.get());
-    throw unreadable(source.path(),
-                     std::string("not readable (") + (text ? text : "unknown") + ")");
-  }
+  const ArchiveReader reader = open_reader(
+      source.path(), &resumed, &ResumedSource::read,
+      [](struct archive* handle) {
+        archive_read_support_filter_gzip(handle);
+        archive_read_support_format_raw(handle);
+      },
+      "not readable");
   struct archive_entry* entry = nullptr;
   if (archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK) {
     const char* text = archive_error_string(reader.get());
@@ -211,18 +213,18 @@ FileDigest read_gzip_file(const std::filesystem::path& path,
   std::vector<char> output(kMemberOutput);
   bool inflated_any = false;
   while (decompressor) {
-    if (window.size() - start < kMemberWindow && !at_end) {
+    if (window.size() - start < kLargestMember && !at_end) {
       window.erase(0, start);
       start = 0;
-      while (window.size() < kMemberWindow && !at_end) {
+      while (window.size() < 2 * kLargestMember && !at_end) {
         const std::string_view chunk = source.next_chunk();
         at_end = chunk.empty();
         window.append(chunk);
       }
     }
     const std::string_view rest = std::string_view(window).substr(start);
-    if (rest.empty() && inflated_any) return source.drain_and_digest();
-    // After whole members, what does not start another is what libarchive ignored too.
+    // After whole members, the end of the file, or what does not start another member (which
+    // libarchive ignored too).
     if (inflated_any && !starts_a_gzip_member(rest)) return source.drain_and_digest();
     std::size_t used_in = 0;
     std::size_t used_out = 0;

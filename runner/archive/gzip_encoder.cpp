@@ -115,6 +115,11 @@ void ParallelGzipEncoder::finish() {
 
 void ParallelGzipEncoder::worker_loop() {
   std::array<libdeflate_compressor*, kMaxLevel + 1> compressors{};
+  const auto compressor_for = [&](int level) {
+    auto& compressor = compressors[static_cast<std::size_t>(level)];
+    if (compressor == nullptr) compressor = libdeflate_alloc_compressor(level);
+    return compressor;
+  };
   for (;;) {
     Block block;
     {
@@ -124,11 +129,8 @@ void ParallelGzipEncoder::worker_loop() {
       block = std::move(pending_.front());
       pending_.erase(pending_.begin());
     }
-    if (block.level > 0 && compressors[1] == nullptr)
-      compressors[1] = libdeflate_alloc_compressor(1);
-    if (block.level > 0 && looks_incompressible(compressors[1], block.data)) block.level = 0;
-    auto& compressor = compressors[static_cast<std::size_t>(block.level)];
-    if (compressor == nullptr) compressor = libdeflate_alloc_compressor(block.level);
+    if (block.level > 0 && looks_incompressible(compressor_for(1), block.data)) block.level = 0;
+    libdeflate_compressor* const compressor = compressor_for(block.level);
     std::string output;
     if (compressor != nullptr) {
       output.resize(libdeflate_gzip_compress_bound(compressor, block.data.size()));

@@ -21,6 +21,7 @@ namespace {
 
 using hivekeeper::testing::random_bytes;
 using hivekeeper::testing::read_file;
+using hivekeeper::testing::sql_rows_text;
 using hivekeeper::testing::TempDir;
 using hivekeeper::testing::write_file;
 
@@ -49,15 +50,6 @@ std::string hivekeeper_members(const TempDir& dir, const std::string& data) {
   writer.finish();
   writer.commit();
   return read_file(path);
-}
-
-// SQL-like text that compresses, with some noise so members differ.
-std::string dump_text(std::size_t size) {
-  std::string text;
-  for (unsigned row = 0; text.size() < size; ++row)
-    text += std::to_string(row) + "\tname " + std::to_string(row * 7919 % 1000) + "\t2026-11-30\n";
-  text.resize(size);
-  return text;
 }
 
 struct Read {
@@ -93,7 +85,7 @@ std::string reason_reading(const std::filesystem::path& path) {
 
 TEST(ReadGzipFile, HivekeepersMembersComeBackWholeAndInOrder) {
   TempDir dir;
-  const std::string sql = dump_text(5 * kMebibyte + 12345);
+  const std::string sql = sql_rows_text(5 * kMebibyte + 12345);
   const std::string file = hivekeeper_members(dir, sql);
   const Read read = read_back(dir.path() / "members.gz");
   EXPECT_EQ(read.data, sql);
@@ -109,7 +101,7 @@ TEST(ReadGzipFile, MembersThatFitAreInflatedOneByOne) {
   std::vector<std::size_t> sizes;
   std::string file;
   for (const std::size_t size : {1000u, 70000u, 3u, 250000u}) {
-    file += zlib_member(dump_text(size));
+    file += zlib_member(sql_rows_text(size));
     sizes.push_back(size);
   }
   write_file(dir.path() / "small.sql.gz", file);
@@ -121,7 +113,7 @@ TEST(ReadGzipFile, MembersThatFitAreInflatedOneByOne) {
 
 TEST(ReadGzipFile, OneLargeMemberAsGzipWritesIt) {
   TempDir dir;
-  const std::string sql = dump_text(3 * kMebibyte);
+  const std::string sql = sql_rows_text(3 * kMebibyte);
   const std::string file = zlib_member(sql);
   write_file(dir.path() / "seed.sql.gz", file);
   const Read read = read_back(dir.path() / "seed.sql.gz");
@@ -131,9 +123,9 @@ TEST(ReadGzipFile, OneLargeMemberAsGzipWritesIt) {
 
 TEST(ReadGzipFile, SmallMembersThenALargeOneSwitchesPathsWithoutLosingBytes) {
   TempDir dir;
-  const std::string first = dump_text(300000);
+  const std::string first = sql_rows_text(300000);
   const std::string second = random_bytes(kMebibyte / 2, 7);
-  const std::string large = dump_text(4 * kMebibyte) + "the end\n";
+  const std::string large = sql_rows_text(4 * kMebibyte) + "the end\n";
   const std::string tail = "-- PostgreSQL database dump complete\n";
   const std::string file =
       zlib_member(first) + zlib_member(second) + zlib_member(large) + zlib_member(tail);
@@ -146,7 +138,7 @@ TEST(ReadGzipFile, SmallMembersThenALargeOneSwitchesPathsWithoutLosingBytes) {
 
 TEST(ReadGzipFile, BytesAfterTheLastMemberThatStartNoOtherAreIgnored) {
   TempDir dir;
-  const std::string sql = dump_text(2 * kMebibyte);
+  const std::string sql = sql_rows_text(2 * kMebibyte);
   const std::string file = hivekeeper_members(dir, sql) + std::string(100, '\0');
   write_file(dir.path() / "padded.sql.gz", file);
   const Read read = read_back(dir.path() / "padded.sql.gz");
@@ -156,17 +148,17 @@ TEST(ReadGzipFile, BytesAfterTheLastMemberThatStartNoOtherAreIgnored) {
 
 TEST(ReadGzipFile, ACutFileThrowsOnEitherPath) {
   TempDir dir;
-  const std::string members = hivekeeper_members(dir, dump_text(3 * kMebibyte));
+  const std::string members = hivekeeper_members(dir, sql_rows_text(3 * kMebibyte));
   write_file(dir.path() / "cut-members.sql.gz", members.substr(0, members.size() * 2 / 3));
   EXPECT_EQ(reason_reading(dir.path() / "cut-members.sql.gz"), "BackupFileUnreadable");
-  const std::string single = zlib_member(dump_text(3 * kMebibyte));
+  const std::string single = zlib_member(sql_rows_text(3 * kMebibyte));
   write_file(dir.path() / "cut-single.sql.gz", single.substr(0, single.size() / 2));
   EXPECT_EQ(reason_reading(dir.path() / "cut-single.sql.gz"), "BackupFileUnreadable");
 }
 
 TEST(ReadGzipFile, NotGzipIsRefused) {
   TempDir dir;
-  write_file(dir.path() / "plain.sql", dump_text(10000));
+  write_file(dir.path() / "plain.sql", sql_rows_text(10000));
   EXPECT_EQ(reason_reading(dir.path() / "plain.sql"), "BackupFileUnreadable");
   write_file(dir.path() / "empty.sql.gz", "");
   EXPECT_EQ(reason_reading(dir.path() / "empty.sql.gz"), "BackupFileUnreadable");

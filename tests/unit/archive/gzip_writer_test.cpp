@@ -19,6 +19,7 @@ namespace hivekeeper::archive {
 namespace {
 
 using hivekeeper::testing::random_bytes;
+using hivekeeper::testing::sql_rows_text;
 
 using hivekeeper::testing::read_file;
 using hivekeeper::testing::TempDir;
@@ -74,15 +75,6 @@ std::string openssl_sha256(const std::string& bytes) {
   return hex;
 }
 
-std::string sql_text(std::size_t size) {
-  std::string text;
-  for (int row = 0; text.size() < size; ++row)
-    text += std::to_string(row) + "\tglyph " + std::to_string(row * 7 % 1000) +
-            "\t2026-11-24 03:15:00+00\n";
-  text.resize(size);
-  return text;
-}
-
 // Writes `data` in uneven pieces, so block boundaries fall inside writes.
 void write_unevenly(ParallelGzipWriter& writer, const std::string& data) {
   std::size_t at = 0;
@@ -94,7 +86,7 @@ void write_unevenly(ParallelGzipWriter& writer, const std::string& data) {
 
 TEST(ParallelGzipWriter, MixedDataAndLevelsDecompressToTheSameBytes) {
   TempDir dir;
-  const std::string text = sql_text(2 * kMiB + kMiB / 2);
+  const std::string text = sql_rows_text(2 * kMiB + kMiB / 2);
   const std::string noise = random_bytes(kMiB + kMiB / 2, 1);
   const std::string zeros(kMiB / 3, '\0');
   std::string expected;
@@ -132,7 +124,7 @@ TEST(ParallelGzipWriter, MixedDataAndLevelsDecompressToTheSameBytes) {
 
 TEST(ParallelGzipWriter, SingleWorkerGivesTheSameBytesBack) {
   TempDir dir;
-  const std::string data = sql_text(3 * kMiB + 17);
+  const std::string data = sql_rows_text(3 * kMiB + 17);
   ParallelGzipWriter writer(dir / "x.gz", 9, 1);
   write_unevenly(writer, data);
   const WrittenFile written = writer.finish();
@@ -162,7 +154,7 @@ TEST(ParallelGzipWriter, LevelZeroStoresAndSixCompresses) {
 TEST(ParallelGzipWriter, TextBetweenIncompressibleBytesIsStillCompressed) {
   TempDir dir;
   const std::string noise = random_bytes(kMiB, 5);
-  const std::string text = sql_text(kMiB);
+  const std::string text = sql_rows_text(kMiB);
   for (const std::size_t text_at : {0ul, kMiB / 2 - 100000, kMiB - 200000}) {
     std::string block = noise;
     block.replace(text_at, 200000, text.substr(0, 200000));
@@ -196,7 +188,7 @@ TEST(ParallelGzipWriter, DestroyedWithoutFinishLeavesNoFileAndNoTemporary) {
   TempDir dir;
   {
     ParallelGzipWriter writer(dir / "db.sql.gz", 6, 2);
-    write_unevenly(writer, sql_text(3 * kMiB + 5));
+    write_unevenly(writer, sql_rows_text(3 * kMiB + 5));
     EXPECT_EQ(dir.names().size(), 1u);  // the temporary
   }
   EXPECT_THAT(dir.names(), IsEmpty());
@@ -220,7 +212,7 @@ TEST(ParallelGzipEncoder, FlushHandsEverythingWrittenSoFarToTheSink) {
   Inflated first = gunzip(received);
   EXPECT_TRUE(first.ok);
   EXPECT_EQ(first.data, "BEGIN;\n");
-  const std::string sql = sql_text(3 * kMiB + 12345);
+  const std::string sql = sql_rows_text(3 * kMiB + 12345);
   encoder.write(sql);
   encoder.write("\\echo loaded\n");
   encoder.flush();
@@ -241,7 +233,7 @@ TEST(ParallelGzipEncoder, ASinkFailureReachesTheWriterAsItsOwnError) {
       1, 2);
   std::string reason;
   try {
-    for (int i = 0; i < 16; ++i) encoder.write(sql_text(kMiB));
+    for (int i = 0; i < 16; ++i) encoder.write(sql_rows_text(kMiB));
     encoder.flush();
   } catch (const Error& error) {
     reason = error.reason();

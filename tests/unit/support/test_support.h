@@ -78,6 +78,17 @@ inline std::string read_file(const std::filesystem::path& path) {
 }
 
 // Incompressible bytes, the same for the same seed.
+// SIZE bytes of what a dump's COPY rows look like (tab-separated, numbered, repetitive): text
+// that deflates well, with enough variation that blocks differ.
+inline std::string sql_rows_text(std::size_t size) {
+  std::string text;
+  for (int row = 0; text.size() < size; ++row)
+    text += std::to_string(row) + "\tglyph " + std::to_string(row * 7 % 1000) +
+            "\t2026-11-24 03:15:00+00\n";
+  text.resize(size);
+  return text;
+}
+
 inline std::string random_bytes(std::size_t size, unsigned seed) {
   std::mt19937 generator(seed);
   std::string bytes(size, '\0');

@@ -9,13 +9,13 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       g++ cmake ninja-build pkg-config \
       libcpp-httplib-dev libpqxx-dev libspdlog-dev nlohmann-json3-dev libyaml-cpp-dev \
-      libarchive-dev libdeflate-dev liblz4-dev libssl-dev libcurl4-openssl-dev libtinyxml2-dev zlib1g-dev libgtest-dev libgmock-dev \
+      libarchive-dev libdeflate-dev liblz4-dev libzstd-dev libssl-dev libcurl4-openssl-dev libtinyxml2-dev zlib1g-dev libgtest-dev libgmock-dev \
  && rm -rf /var/lib/apt/lists/*
 
 FROM toolchain AS dev
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      docker-cli docker-compose postgresql-client-17 python3 python3-jsonschema python3-yaml jq clang-format git ca-certificates age \
+      docker-cli docker-compose postgresql-client-17 python3 python3-jsonschema python3-yaml jq clang-format git ca-certificates age zstd \
  && rm -rf /var/lib/apt/lists/*
 
 FROM toolchain AS build
@@ -31,7 +31,7 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DHIVEKEEPER_TESTS=
 FROM debian:trixie AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libcpp-httplib0.18 libpqxx-7.10 libspdlog1.15 libyaml-cpp0.8 libarchive13t64 libdeflate0 liblz4-1 libssl3t64 libcurl4t64 libtinyxml2-11 postgresql-client-17 \
+      libcpp-httplib0.18 libpqxx-7.10 libspdlog1.15 libyaml-cpp0.8 libarchive13t64 libdeflate0 liblz4-1 libzstd1 libssl3t64 libcurl4t64 libtinyxml2-11 postgresql-client-17 \
       tzdata \
  && apt-get clean && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/hivekeeper /usr/local/bin/hivekeeper

@@ -19,6 +19,8 @@
 #        b. docker compose run --rm backup-job backup prod --media   (container start included)
 #        c. the seed, DB only: docker compose exec -T db pg_dump -U app app | gzip -6 > db.sql.gz
 #        d. docker compose run --rm backup-job backup prod
+#        e. docker compose run --rm backup-job backup prod --media --compression zstd   (BENCH_ZSTD=1)
+#        f. docker compose run --rm backup-job backup prod --compression zstd           (BENCH_ZSTD=1)
 #      plus the runner's peak RSS (status.peakMemoryBytes of backups/django/status/backup-prod.json)
 #      and, on the first run of each, a `top -b -d 1` sample (host CPU and per-process CPU).
 #      The machine may be shared: each command waits for an idle host first, and a run during
@@ -48,6 +50,7 @@
 #   BENCH_DIAG      1 (default) also times the pieces once: pg_dump and gzip inside the container,
 #                   the exec stream alone, pg_dump -Z (compressed inside pg_dump) through it, tar of
 #                   the media with and without gzip, the engine's archive API (docker cp)
+#   BENCH_ZSTD      1 (default) also measures the opt-in zstd format (e, f; target <= 0.15x the seed)
 #   BENCH_PROJECT   Compose project name, default hkbench
 #   BENCH_SCRATCH   scratch dir, default a new /tmp/hk-bench.XXXXXX
 #   BENCH_OUT       also write the report (Markdown) to this file
@@ -106,6 +109,18 @@ hk_full() {
   cp "$LAST_HK_LOG" "$S/last-full/runner.log"
 }
 hk_db() { hk "$1"; }
+hk_zstd_full() {
+  hk "$1" --media --compression zstd
+  ZSTD_FILES=$(find "$S/hk" -maxdepth 1 -type f -name '*.zst' -printf '%p ')
+  if command -v zstd >/dev/null; then
+    # shellcheck disable=SC2086
+    zstd -tq $ZSTD_FILES || { echo "backup.sh: zstd -t fails on $ZSTD_FILES" >&2; exit 1; }
+    ZSTD_CHECK="zstd -t OK on the last zstd set"
+  else
+    ZSTD_CHECK="the zstd set was not checked (no zstd command on this host)"
+  fi
+}
+hk_zstd_db() { hk "$1" --compression zstd; }
 
 log "measuring: $BENCH_RUNS run(s) of each, interleaved"
 LOADAVG_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -114,6 +129,10 @@ for ((i = 1; i <= BENCH_RUNS; i++)); do
   measure hk_full "$i" hk_full
   measure seed_db "$i" seed_db
   measure hk_db "$i" hk_db
+  if [[ ${BENCH_ZSTD:-1} == 1 ]]; then
+    measure hk_zstd_full "$i" hk_zstd_full
+    measure hk_zstd_db "$i" hk_zstd_db
+  fi
 done
 LOADAVG_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -174,6 +193,21 @@ MED_WALL_hk_db=$(echo "${WALL[hk_db]}" | median);         MED_SIZE_hk_db=$(echo 
 RSS_MAX_full=$(echo "${RSS[hk_full]}" | tr ' ' '\n' | sort -g | tail -n 1)
 RSS_MAX_db=$(echo "${RSS[hk_db]}" | tr ' ' '\n' | sort -g | tail -n 1)
 RSS_MAX=$(( RSS_MAX_full > RSS_MAX_db ? RSS_MAX_full : RSS_MAX_db ))
+ZSTD_ROWS=
+if [[ ${BENCH_ZSTD:-1} == 1 ]]; then
+  for key in hk_zstd_full hk_zstd_db; do
+    rss=$(echo "${RSS[$key]}" | tr ' ' '\n' | sort -g | tail -n 1)
+    RSS_MAX=$(( rss > RSS_MAX ? rss : RSS_MAX ))
+  done
+  MED_WALL_zf=$(echo "${WALL[hk_zstd_full]}" | median); MED_SIZE_zf=$(echo "${SIZE[hk_zstd_full]}" | median)
+  MED_WALL_zd=$(echo "${WALL[hk_zstd_db]}" | median);   MED_SIZE_zd=$(echo "${SIZE[hk_zstd_db]}" | median)
+  R_ZF_WALL=$(ratio "$MED_WALL_zf" "$MED_WALL_seed_full"); R_ZF_SIZE=$(ratio "$MED_SIZE_zf" "$MED_SIZE_seed_full")
+  R_ZD_WALL=$(ratio "$MED_WALL_zd" "$MED_WALL_seed_db");   R_ZD_SIZE=$(ratio "$MED_SIZE_zd" "$MED_SIZE_seed_db")
+  ZSTD_ROWS="| \`backup prod --media --compression zstd\` | $MED_WALL_zf | $(wall_list "${WALL[hk_zstd_full]}") | $(mb "$MED_SIZE_zf") | $(rss_list "${RSS[hk_zstd_full]}") |
+| \`backup prod --compression zstd\` | $MED_WALL_zd | $(wall_list "${WALL[hk_zstd_db]}") | $(mb "$MED_SIZE_zd") | $(rss_list "${RSS[hk_zstd_db]}") |"
+  ZSTD_COMPARISON="| DB + media, zstd | $R_ZF_WALL | ≤ 0.15 | $(verdict "$R_ZF_WALL" 0.15 "<=") | $R_ZF_SIZE | – | |
+| DB only, zstd | $R_ZD_WALL | – | | $R_ZD_SIZE | – | |"
+fi
 R_FULL_WALL=$(ratio "$MED_WALL_hk_full" "$MED_WALL_seed_full")
 R_FULL_SIZE=$(ratio "$MED_SIZE_hk_full" "$MED_SIZE_seed_full")
 R_DB_WALL=$(ratio "$MED_WALL_hk_db" "$MED_WALL_seed_db")
@@ -195,20 +229,24 @@ report() {
 | \`docker compose run --rm backup-job backup prod --media\` | $MED_WALL_hk_full | $(wall_list "${WALL[hk_full]}") | $(mb "$MED_SIZE_hk_full") | $(rss_list "${RSS[hk_full]}") |
 | seed, DB only: \`exec db pg_dump \\| gzip -6\` | $MED_WALL_seed_db | $(wall_list "${WALL[seed_db]}") | $(mb "$MED_SIZE_seed_db") | – |
 | \`docker compose run --rm backup-job backup prod\` | $MED_WALL_hk_db | $(wall_list "${WALL[hk_db]}") | $(mb "$MED_SIZE_hk_db") | $(rss_list "${RSS[hk_db]}") |
+${ZSTD_ROWS}
 
 | comparison | hivekeeper/seed wall | target | | hivekeeper/seed output | target | |
 |---|---:|---|---|---:|---|---|
 | DB + media | $R_FULL_WALL | ≤ 0.50 | $(verdict "$R_FULL_WALL" 0.50 "<=") | $R_FULL_SIZE | ≤ 1.05 | $(verdict "$R_FULL_SIZE" 1.05 "<=") |
 | DB only | $R_DB_WALL | ≤ 0.75 | $(verdict "$R_DB_WALL" 0.75 "<=") | $R_DB_SIZE | – | |
+${ZSTD_COMPARISON:-}
 | runner peak RSS (max of all runs) | $(mib "$RSS_MAX") MiB | < 64 MiB | $(verdict "$(mib "$RSS_MAX")" 64 "<") | | | |
 
 Output split (last run): seed db.sql.gz $(mb "$(fsize "$S/seed/full/db.sql.gz")") MB, media.tgz $(mb "$(fsize "$S/seed/full/media.tgz")") MB; hivekeeper media .tgz $(mb "$(fsize "$HK_MEDIA_FILE")") MB, dump .sql.gz $(mb "$(fsize "$HK_DB_FILE")") MB.
 
-Check: $CHECK; the seed's media.tgz holds $SEED_TAR_FILES files.
+Check: $CHECK; the seed's media.tgz holds $SEED_TAR_FILES files. ${ZSTD_CHECK:-}
 
 Every attempt (wall s; host idle share just before; CPU-seconds used during it in our containers, i.e. db + web + the runner's, and in other Docker containers; an attempt during which others used more than $BENCH_FOREIGN_PCT% of the host's CPU, at least 1 CPU-s, is discarded and repeated, at most $BENCH_RETRIES times):
 EOF
-  for key in seed_full hk_full seed_db hk_db; do echo "- $key: ${ATTEMPTS[$key]}"; done
+  for key in seed_full hk_full seed_db hk_db hk_zstd_full hk_zstd_db; do
+    [[ -n ${ATTEMPTS[$key]:-} ]] && echo "- $key: ${ATTEMPTS[$key]}"
+  done
   if [[ -n $DIAG ]]; then
     echo
     echo "Where the time goes, one run each (CPU-s: in our db/web containers, in other containers; dockerd, containerd-shim and the docker CLI run outside containers and are not counted):"

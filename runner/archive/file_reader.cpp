@@ -6,10 +6,13 @@
 #include <unistd.h>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "archive/compression.h"
 #include "archive/libarchive_handles.h"
 #include "archive/sha256.h"
+#include "archive/zstd_decoder.h"
 #include "common/error.h"
 
 namespace hivekeeper::archive {
@@ -26,7 +29,7 @@ Error unreadable(const std::filesystem::path& path, const std::string& what) {
 }  // namespace
 
 // The file on disk, opened by the constructor, read in 1 MiB chunks and hashed on the way: the
-// one reader behind digest_file, read_gzip_file and ArchiveFileReader.
+// one reader behind digest_file, read_compressed_file and ArchiveFileReader.
 class FileSource {
  public:
   explicit FileSource(std::filesystem::path path, ReadProgress on_read = {})
@@ -85,6 +88,91 @@ class FileSource {
   bool at_end_ = false;
 };
 
+// libarchive's read callback over a file whose first bytes were already read: first PENDING,
+// then the rest of the file.
+struct ResumedSource {
+  std::string_view pending;
+  FileSource& source;
+  bool sent_pending = false;
+
+  static la_ssize_t read(struct archive* handle, void* context, const void** data) {
+    auto* self = static_cast<ResumedSource*>(context);
+    if (!self->sent_pending && !self->pending.empty()) {
+      self->sent_pending = true;
+      *data = self->pending.data();
+      return static_cast<la_ssize_t>(self->pending.size());
+    }
+    return FileSource::read(handle, &self->source, data);
+  }
+};
+
+// A zstd file's content, a chunk at a time: FIRST (the file's first chunk, already read), then
+// the rest of SOURCE, decompressed.
+class ZstdChunks {
+ public:
+  ZstdChunks(FileSource& source, std::string_view first)
+      : source_(source), input_(first), file_end_(first.empty()) {}
+
+  // The next chunk of content; empty at the end. Throws `unreadable` on corrupt or cut data.
+  std::string_view next() {
+    for (;;) {
+      if (input_.empty() && !file_end_) {
+        input_ = source_.next_chunk();
+        file_end_ = input_.empty();
+      }
+      std::size_t produced = 0;
+      try {
+        produced = decoder_.decode(input_, output_);
+      } catch (const Error& error) {
+        throw unreadable(source_.path(), error.what());
+      }
+      if (produced > 0) return {output_.data(), produced};
+      if (file_end_ && input_.empty()) {
+        if (!decoder_.at_frame_end())
+          throw unreadable(source_.path(), "the zstd stream ends inside a frame (truncated)");
+        return {};
+      }
+    }
+  }
+
+  static la_ssize_t read(struct archive* handle, void* context, const void** data) {
+    try {
+      const std::string_view chunk = static_cast<ZstdChunks*>(context)->next();
+      *data = chunk.data();
+      return static_cast<la_ssize_t>(chunk.size());
+    } catch (const Error& error) {
+      archive_set_error(handle, EIO, "%s", error.what());
+      return -1;
+    }
+  }
+
+ private:
+  FileSource& source_;
+  std::string_view input_;
+  bool file_end_;
+  ZstdDecoder decoder_;
+  std::vector<char> output_ = std::vector<char>(kFileChunk);
+};
+
+// What libarchive reads for ArchiveFileReader: a gzip or plain tar file as it is (libarchive
+// unpacks gzip itself), a zstd one decompressed here, where its window is capped.
+class ArchiveInput {
+ public:
+  explicit ArchiveInput(FileSource& source) : resumed_{source.next_chunk(), source} {
+    if (starts_zstd_frame(resumed_.pending)) zstd_.emplace(source, resumed_.pending);
+  }
+
+  static la_ssize_t read(struct archive* handle, void* context, const void** data) {
+    auto* self = static_cast<ArchiveInput*>(context);
+    if (self->zstd_) return ZstdChunks::read(handle, &*self->zstd_, data);
+    return ResumedSource::read(handle, &self->resumed_, data);
+  }
+
+ private:
+  ResumedSource resumed_;
+  std::optional<ZstdChunks> zstd_;
+};
+
 namespace {
 
 // A libarchive reader over the bytes READ hands out from CONTEXT (those of the file PATH), with
@@ -105,9 +193,10 @@ ArchiveReader open_reader(const std::filesystem::path& path, void* context,
 }  // namespace
 
 ArchiveFileReader::ArchiveFileReader(const std::filesystem::path& path, const ReadProgress& on_read)
-    : source_(std::make_unique<FileSource>(path, on_read)) {
+    : source_(std::make_unique<FileSource>(path, on_read)),
+      input_(std::make_unique<ArchiveInput>(*source_)) {
   reader_ = open_reader(
-      path, source_.get(), &FileSource::read,
+      path, input_.get(), &ArchiveInput::read,
       [](struct archive* handle) {
         archive_read_support_filter_gzip(handle);
         archive_read_support_format_tar(handle);
@@ -138,24 +227,6 @@ constexpr std::size_t kLargestMember = kMemberOutput + 4096;
 struct Deflate {
   void operator()(libdeflate_decompressor* decompressor) const {
     libdeflate_free_decompressor(decompressor);
-  }
-};
-
-// libarchive's read callback for the slow path: first what the fast path had read and not
-// inflated, then the rest of the file.
-struct ResumedSource {
-  std::string_view pending;
-  FileSource& source;
-  bool sent_pending = false;
-
-  static la_ssize_t read(struct archive* handle, void* context, const void** data) {
-    auto* self = static_cast<ResumedSource*>(context);
-    if (!self->sent_pending && !self->pending.empty()) {
-      self->sent_pending = true;
-      *data = self->pending.data();
-      return static_cast<la_ssize_t>(self->pending.size());
-    }
-    return FileSource::read(handle, &self->source, data);
   }
 };
 
@@ -194,22 +265,18 @@ bool starts_a_gzip_member(std::string_view bytes) {
   return bytes.size() >= 3 && bytes[0] == '\x1f' && bytes[1] == '\x8b' && bytes[2] == '\x08';
 }
 
-}  // namespace
-
 // Hivekeeper's own dumps are many members of at most 1 MiB each: libdeflate inflates such a
 // member whole, checking its CRC-32 and size, at some 2.5 times zlib's streaming speed. At the
 // first member it cannot take whole (a single large member, as gzip writes; a damaged one; the
 // end of a truncated file), libarchive goes on from that member, as it read every file before,
-// with its own error messages.
-FileDigest read_gzip_file(const std::filesystem::path& path,
-                          const std::function<void(std::string_view)>& sink,
-                          const ReadProgress& on_read) {
-  FileSource source(path, on_read);
+// with its own error messages. FIRST is the file's first chunk, already read from SOURCE.
+void inflate_gzip(FileSource& source, std::string_view first,
+                  const std::function<void(std::string_view)>& sink) {
   const std::unique_ptr<libdeflate_decompressor, Deflate> decompressor(
       libdeflate_alloc_decompressor());
-  std::string window;
+  std::string window(first);
   std::size_t start = 0;
-  bool at_end = false;
+  bool at_end = first.empty();
   std::vector<char> output(kMemberOutput);
   bool inflated_any = false;
   while (decompressor) {
@@ -225,7 +292,7 @@ FileDigest read_gzip_file(const std::filesystem::path& path,
     const std::string_view rest = std::string_view(window).substr(start);
     // After whole members, the end of the file, or what does not start another member (which
     // libarchive ignored too).
-    if (inflated_any && !starts_a_gzip_member(rest)) return source.drain_and_digest();
+    if (inflated_any && !starts_a_gzip_member(rest)) return;
     std::size_t used_in = 0;
     std::size_t used_out = 0;
     if (libdeflate_gzip_decompress_ex(decompressor.get(), rest.data(), rest.size(), output.data(),
@@ -236,6 +303,22 @@ FileDigest read_gzip_file(const std::filesystem::path& path,
     inflated_any = true;
   }
   inflate_with_libarchive(std::string_view(window).substr(start), source, sink);
+}
+
+}  // namespace
+
+FileDigest read_compressed_file(const std::filesystem::path& path,
+                                const std::function<void(std::string_view)>& sink,
+                                const ReadProgress& on_read) {
+  FileSource source(path, on_read);
+  const std::string_view first = source.next_chunk();
+  if (starts_zstd_frame(first)) {
+    ZstdChunks content(source, first);
+    for (std::string_view chunk = content.next(); !chunk.empty(); chunk = content.next())
+      sink(chunk);
+  } else {
+    inflate_gzip(source, first, sink);
+  }
   return source.drain_and_digest();
 }
 

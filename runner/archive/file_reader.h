@@ -1,6 +1,6 @@
-// Reading backup files back: the decompressed content of a .sql.gz (one gzip member or many, as
-// ParallelGzipWriter writes them), and an archive's entries, both through libarchive, with the
-// SHA-256 of the file's bytes on disk taken in the same pass so a metadata checksum costs no
+// Reading backup files back: the decompressed content of a .sql.gz or .sql.zst (told apart by
+// their first bytes, not their names), and an archive's entries (tar, plain, gzip or zstd), with
+// the SHA-256 of the file's bytes on disk taken in the same pass so a metadata checksum costs no
 // second read. A truncated or corrupt file throws, naming the file.
 #pragma once
 
@@ -16,6 +16,7 @@
 namespace hivekeeper::archive {
 
 class FileSource;
+class ArchiveInput;
 
 // Told the size of each chunk read from the file, for progress; may be empty.
 using ReadProgress = std::function<void(std::size_t)>;
@@ -27,12 +28,13 @@ struct FileDigest {
 
 FileDigest digest_file(const std::filesystem::path& path);
 
-// Streams the uncompressed content of the gzip file PATH to `sink`, in chunks of up to 1 MiB.
-FileDigest read_gzip_file(const std::filesystem::path& path,
-                          const std::function<void(std::string_view)>& sink,
-                          const ReadProgress& on_read = {});
+// Streams the uncompressed content of the gzip or zstd file PATH to `sink`, in chunks of up to
+// 1 MiB.
+FileDigest read_compressed_file(const std::filesystem::path& path,
+                                const std::function<void(std::string_view)>& sink,
+                                const ReadProgress& on_read = {});
 
-// An open libarchive reader over a file (tar, with or without gzip), hashing the file as it goes.
+// An open libarchive reader over a file (tar: plain, gzip or zstd), hashing the file as it goes.
 class ArchiveFileReader {
  public:
   explicit ArchiveFileReader(const std::filesystem::path& path, const ReadProgress& on_read = {});
@@ -45,7 +47,8 @@ class ArchiveFileReader {
   FileDigest digest();
 
  private:
-  std::unique_ptr<FileSource> source_;  // first: the reader reads from it until destroyed
+  std::unique_ptr<FileSource> source_;  // first: the reader reads from them until destroyed
+  std::unique_ptr<ArchiveInput> input_;
   ArchiveReader reader_;
 };
 

@@ -17,7 +17,7 @@ namespace {
 constexpr std::size_t kTrialMinimum = 16 * 1024;
 
 la_ssize_t push_to_writer(struct archive*, void* context, const void* buffer, size_t length) {
-  static_cast<ParallelGzipWriter*>(context)->write(
+  static_cast<ArtifactWriter*>(context)->write(
       std::string_view(static_cast<const char*>(buffer), length));
   return static_cast<la_ssize_t>(length);
 }
@@ -49,7 +49,7 @@ int level_for_content(std::string_view first_bytes, int default_level) {
   return compressed > first_bytes.size() * 95 / 100 ? 0 : default_level;
 }
 
-MediaArchiveStats rewrite_volume_tar(BytePipe& docker_tar, ParallelGzipWriter& out, int level) {
+MediaArchiveStats rewrite_volume_tar(BytePipe& docker_tar, ArtifactWriter& out, int level) {
   ArchiveReader reader(archive_read_new());
   archive_read_support_format_tar(reader.get());
   if (archive_read_open(reader.get(), &docker_tar, nullptr, read_from_pipe, nullptr) != ARCHIVE_OK)
@@ -95,13 +95,13 @@ MediaArchiveStats rewrite_volume_tar(BytePipe& docker_tar, ParallelGzipWriter& o
 
     const bool regular =
         archive_entry_filetype(entry) == AE_IFREG && archive_entry_hardlink(entry) == nullptr;
-    la_ssize_t first = 0;
-    if (regular && archive_entry_size(entry) > 0) {
+    std::optional<la_ssize_t> first;  // read ahead for the level trial
+    if (regular && archive_entry_size(entry) > 0 && out.takes_level_hints()) {
       first = archive_read_data(reader.get(), buffer.data(), buffer.size());
-      if (first < 0)
+      if (*first < 0)
         throw archive_making_error(std::string("cannot read ") + *relative, reader.get());
       const int chosen = level_for_content(
-          std::string_view(buffer.data(), static_cast<std::size_t>(first)), level);
+          std::string_view(buffer.data(), static_cast<std::size_t>(*first)), level);
       out.set_level(chosen);
       if (chosen == 0) stats.stored_bytes += static_cast<std::uint64_t>(archive_entry_size(entry));
     }
@@ -110,7 +110,8 @@ MediaArchiveStats rewrite_volume_tar(BytePipe& docker_tar, ParallelGzipWriter& o
     ++stats.entries;
     if (regular) {
       ++stats.files;
-      la_ssize_t got = first;
+      la_ssize_t got =
+          first ? *first : archive_read_data(reader.get(), buffer.data(), buffer.size());
       while (got > 0) {
         if (archive_write_data(writer.get(), buffer.data(), static_cast<std::size_t>(got)) < 0)
           throw archive_making_error("cannot add " + *relative + " to the media archive",

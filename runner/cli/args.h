@@ -27,6 +27,7 @@ struct Invocation {
   bool verbose = false;
   // backup's and restore's shortcuts for spec fields
   bool media = false;        // backup --media
+  std::string compression;   // backup --compression gzip|zstd
   std::string media_source;  // restore --media FILE|latest
   std::string output_directory;
   std::string prefix;

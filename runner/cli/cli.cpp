@@ -70,6 +70,7 @@ manifest::Manifest manifest_for(const Invocation& invocation) {
   if (!invocation.output_directory.empty())
     spec["output"]["directory"] = invocation.output_directory;
   if (!invocation.prefix.empty()) spec["output"]["prefix"] = invocation.prefix;
+  if (!invocation.compression.empty()) spec["dump"]["compression"] = invocation.compression;
   add_offsite_flags(invocation, spec);
   const json document = {{"apiVersion", manifest::kApiVersion},
                          {"kind", "BackupJob"},

@@ -54,7 +54,8 @@ const std::vector<CommandSpec> kCommands = {
      0, 1},
     {"verify", "verify [dev|prod] [SET|latest|all]",
      "Check backup sets without restoring them: checksums and sizes against the metadata, each "
-     "dump's gzip stream whole and ending with pg_dump's trailer, the media archive readable to "
+     "dump's gzip or zstd stream whole and ending with pg_dump's trailer, the media archive "
+     "readable to "
      "its end. The result is recorded (`list` shows it; prune keeps the newest good set). Exit 0 "
      "when every set passed, 1 otherwise. Default: the latest set.",
      0, 2},
@@ -95,6 +96,12 @@ const std::vector<OptionSpec> kOptions = {
      {"backup"},
      "also archive the media volume",
      [](Invocation& in, const std::string&) { in.media = true; }},
+    {"--compression",
+     "",
+     "gzip|zstd",
+     {"backup"},
+     "file format: gzip (.sql.gz, .tgz; the default) or zstd (.sql.zst, .tar.zst)",
+     [](Invocation& in, const std::string& value) { in.compression = value; }},
     {"--media",
      "",
      "FILE",

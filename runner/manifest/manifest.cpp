@@ -81,11 +81,14 @@ BackupSpec backup_spec_from(const json& spec) {
   backup.dump.no_owner = dump.value("noOwner", backup.dump.no_owner);
   backup.dump.no_privileges = dump.value("noPrivileges", backup.dump.no_privileges);
   backup.dump.exclude_tables = dump.value("excludeTables", std::vector<std::string>{});
-  backup.dump.compression_level = dump.value("compressionLevel", backup.dump.compression_level);
+  backup.dump.compression = string_at(dump, "compression", backup.dump.compression);
+  if (dump.contains("compressionLevel"))
+    backup.dump.compression_level = dump["compressionLevel"].get<int>();
   const json& media = spec.contains("media") ? spec["media"] : empty;
   backup.media.enabled = media.value("enabled", false);
   backup.media.volume = string_at(media, "volume");
   backup.media.path = string_at(media, "path");
+  backup.media.compression = string_at(media, "compression");
   const json& output = spec.contains("output") ? spec["output"] : empty;
   backup.output.directory = string_at(output, "directory", backup.output.directory);
   backup.output.prefix = string_at(output, "prefix");
@@ -167,6 +170,11 @@ std::vector<std::string> semantic_errors(const BackupSpec& backup) {
     errors.push_back(
         "spec.dump.ifExists: needs spec.dump.clean: true (pg_dump accepts --if-exists "
         "only with --clean); set ifExists: false or clean: true");
+  if (backup.dump.compression == "gzip" && backup.dump.compression_level > 9)
+    errors.push_back(
+        "spec.dump.compressionLevel: " + std::to_string(*backup.dump.compression_level) +
+        " is beyond gzip's levels 1-9 (levels up to 19 are zstd's: set "
+        "spec.dump.compression: zstd, or a level of 9 or less)");
   return errors;
 }
 

@@ -53,13 +53,15 @@ struct DumpSpec {
   bool no_owner = true;
   bool no_privileges = true;
   std::vector<std::string> exclude_tables;
-  int compression_level = 6;
+  std::string compression = "gzip";      // "gzip" or "zstd"
+  std::optional<int> compression_level;  // unset: the format's own default (gzip 6, zstd 3)
 };
 
 struct MediaSpec {
   bool enabled = false;
-  std::string volume;  // "" = label hivekeeper.io/role=media, else the project's "media"
-  std::string path;    // direct mode: a mounted directory instead of a volume
+  std::string volume;       // "" = label hivekeeper.io/role=media, else the project's "media"
+  std::string path;         // direct mode: a mounted directory instead of a volume
+  std::string compression;  // "gzip" or "zstd"; "" = as spec.dump.compression
 };
 
 struct OutputSpec {

@@ -110,7 +110,7 @@ LoadResult DatabaseLoad::load(const std::filesystem::path& dump_file,
   RestoreSqlFilter filter(options_, [&](std::string_view bytes) { send(bytes); });
   try {
     send(restore_preamble(options_));
-    result.file = archive::read_gzip_file(
+    result.file = archive::read_compressed_file(
         dump_file,
         [&](std::string_view sql) {
           // psql stopped (a failing statement): no point sending the rest.

@@ -8,8 +8,8 @@
 #include <optional>
 
 #include "archive/artifact_sink.h"
+#include "archive/artifact_writer.h"
 #include "archive/file_reader.h"
-#include "archive/gzip_writer.h"
 #include "archive/sha256.h"
 #include "crypto/age.h"
 #include "manifest/offsite.h"

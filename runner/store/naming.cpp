@@ -17,19 +17,22 @@ std::string rfc3339(Clock::time_point when) {
 
 BackupFileNames backup_file_names(const std::string& prefix, manifest::Environment environment,
                                   const std::string& database, const std::string& timestamp,
-                                  bool pre_restore) {
+                                  bool pre_restore, archive::Compression database_format,
+                                  archive::Compression media_format) {
   const std::string stem =
       prefix + "_" + manifest::to_string(environment) + (pre_restore ? "_pre-restore" : "");
-  return {stem + "_db_" + database + "_" + timestamp + ".sql.gz",
-          stem + "_media_" + timestamp + ".tgz", stem + "_" + timestamp + ".json"};
+  return {stem + "_db_" + database + "_" + timestamp +
+              std::string(archive::database_extension(database_format)),
+          stem + "_media_" + timestamp + std::string(archive::media_extension(media_format)),
+          stem + "_" + timestamp + ".json"};
 }
 
 std::optional<BackupFileName> parse_backup_file_name(std::string_view name) {
   // The prefix is the shortest match, so a database or prefix containing _dev_ still parses.
   static const std::regex database(
-      R"(^([A-Za-z0-9][A-Za-z0-9._-]*?)_(dev|prod)(_pre-restore)?_db_(.+)_(\d{4}-\d{2}-\d{2}_\d{6})\.sql\.gz(\.age)?$)");
+      R"(^([A-Za-z0-9][A-Za-z0-9._-]*?)_(dev|prod)(_pre-restore)?_db_(.+)_(\d{4}-\d{2}-\d{2}_\d{6})\.sql\.(?:gz|zst)(\.age)?$)");
   static const std::regex media(
-      R"(^([A-Za-z0-9][A-Za-z0-9._-]*?)_(dev|prod)(_pre-restore)?_media_(\d{4}-\d{2}-\d{2}_\d{6})\.tgz(\.age)?$)");
+      R"(^([A-Za-z0-9][A-Za-z0-9._-]*?)_(dev|prod)(_pre-restore)?_media_(\d{4}-\d{2}-\d{2}_\d{6})\.(?:tgz|tar\.zst)(\.age)?$)");
   static const std::regex metadata(
       R"(^([A-Za-z0-9][A-Za-z0-9._-]*?)_(dev|prod)(_pre-restore)?_(\d{4}-\d{2}-\d{2}_\d{6})\.json$)");
   const std::string text(name);

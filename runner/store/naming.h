@@ -1,6 +1,6 @@
 // Backup file names, exactly as the seed's scripts write them so old backups keep restoring:
-//   <prefix>_<env>_db_<dbname>_<YYYY-MM-DD_HHMMSS>.sql.gz
-//   <prefix>_<env>_media_<YYYY-MM-DD_HHMMSS>.tgz
+//   <prefix>_<env>_db_<dbname>_<YYYY-MM-DD_HHMMSS>.sql.gz   (.sql.zst with zstd)
+//   <prefix>_<env>_media_<YYYY-MM-DD_HHMMSS>.tgz             (.tar.zst with zstd)
 //   <prefix>_<env>_<YYYY-MM-DD_HHMMSS>.json          (Hivekeeper's metadata of the set)
 // An artifact encrypted with age (spec.encryption.age) has .age appended; the metadata never.
 // A restore's safety backup puts _pre-restore after the environment, so `latest` never picks it
@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "archive/compression.h"
 #include "manifest/manifest.h"
 
 namespace hivekeeper::store {
@@ -31,7 +32,9 @@ struct BackupFileNames {
 
 BackupFileNames backup_file_names(const std::string& prefix, manifest::Environment environment,
                                   const std::string& database, const std::string& timestamp,
-                                  bool pre_restore = false);
+                                  bool pre_restore = false,
+                                  archive::Compression database_format = archive::Compression::gzip,
+                                  archive::Compression media_format = archive::Compression::gzip);
 
 enum class ArtifactKind { database, media, metadata };
 

@@ -21,7 +21,7 @@ namespace hivekeeper::jobs {
 namespace {
 
 struct MediaResult {
-  std::unique_ptr<archive::ParallelGzipWriter> writer;
+  std::unique_ptr<archive::ArtifactWriter> writer;
   archive::WrittenFile file;
   archive::MediaArchiveStats stats;
   std::optional<archive::WrittenFile> encrypted;
@@ -37,28 +37,28 @@ std::unique_ptr<archive::ArtifactSink> create_artifact(
 }
 
 // The stored file of an encrypted artifact; nullopt for a plain one.
-std::optional<archive::WrittenFile> sealed(archive::ParallelGzipWriter& writer) {
+std::optional<archive::WrittenFile> sealed(archive::ArtifactWriter& writer) {
   if (auto* encrypting = dynamic_cast<store::EncryptingSink*>(&writer.sink()))
     return encrypting->seal();
   return std::nullopt;
 }
 
-// The media .tgz from the tar stream the target yields.
+// The media .tgz (or .tar.zst) from the tar stream the target yields.
 MediaResult archive_media(const BackupPlan& plan, const target::Target& target,
                           store::BackupStore& store, archive::BytePipe& pipe,
                           ProgressCounter& progress,
                           const std::optional<crypto::AgeRecipients>& recipients) {
   MediaResult result;
-  result.writer = std::make_unique<archive::ParallelGzipWriter>(
-      create_artifact(store, plan.files.media, recipients), plan.compression_level,
-      compression_threads());
+  result.writer = archive::make_artifact_writer(
+      plan.media_compression, create_artifact(store, plan.files.media, recipients),
+      plan.media_level, compression_threads());
   result.stats = archive::pump(
       pipe,
       [&](archive::BytePipe& out) {
         target.read_media(out, [&](std::size_t bytes) { progress.add(bytes); });
       },
       [&](archive::BytePipe& in) {
-        return archive::rewrite_volume_tar(in, *result.writer, plan.compression_level);
+        return archive::rewrite_volume_tar(in, *result.writer, plan.media_level);
       });
   progress.finish();
   result.file = result.writer->finish();

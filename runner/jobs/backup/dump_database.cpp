@@ -56,9 +56,9 @@ DatabaseDump dump_with(const postgres::DatabaseCommands& commands, const BackupP
                        std::unique_ptr<archive::ArtifactSink> sink, postgres::Transport transport,
                        ProgressCounter& progress) {
   DatabaseDump dump;
-  dump.writer = std::make_unique<archive::ParallelGzipWriter>(
-      std::move(sink), plan.compression_level, compression_threads());
-  archive::ParallelGzipWriter& writer = *dump.writer;
+  dump.writer = archive::make_artifact_writer(plan.database_compression, std::move(sink),
+                                              plan.database_level, compression_threads());
+  archive::ArtifactWriter& writer = *dump.writer;
   std::string errors;
   const auto take_sql = [&](std::string_view sql) {
     progress.add(sql.size());  // SQL, whatever crosses the stream: what sqlBytes records

@@ -1,12 +1,12 @@
 // The database half of a backup: pg_dump where the target runs it, its output checked (exit
 // code, error lines, the "dump complete" trailer) and counted (server version, rows per table,
-// postgres/dump_scanner.h) while it is gzip-compressed into its artifact on every core.
+// postgres/dump_scanner.h) while it is compressed (gzip or zstd) into its artifact on every core.
 #pragma once
 
 #include <functional>
 #include <memory>
 
-#include "archive/gzip_writer.h"
+#include "archive/artifact_writer.h"
 #include "jobs/backup/plan.h"
 #include "jobs/progress.h"
 #include "postgres/commands.h"
@@ -16,7 +16,7 @@ namespace hivekeeper::jobs {
 
 // A finished dump, still under its temporary name until the set is committed.
 struct DatabaseDump {
-  std::unique_ptr<archive::ParallelGzipWriter> writer;
+  std::unique_ptr<archive::ArtifactWriter> writer;
   archive::WrittenFile file;
   postgres::DumpScanner scanner;
   std::uint64_t sql_bytes = 0;  // what pg_dump wrote, uncompressed

@@ -40,7 +40,7 @@ nlohmann::json backup_metadata(const BackupPlan& plan, const BackupOutcome& outc
         {"pgDumpVersion", outcome.pg_dump_version},
         {"pgDumpOptions", plan.pg_dump_options},
         {"format", "plain"},
-        {"compression", "gzip"},
+        {"compression", archive::to_string(plan.database_compression)},
         {"sqlBytes", outcome.sql_bytes},
         {"rowCounts", outcome.row_counts}}},
       {"media", nullptr},

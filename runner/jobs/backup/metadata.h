@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "archive/gzip_writer.h"
+#include "archive/artifact_writer.h"
 #include "archive/media_archive.h"
 #include "jobs/backup/plan.h"
 

@@ -9,13 +9,34 @@ namespace hivekeeper::jobs {
 namespace {
 
 store::BackupFileNames files_of(const BackupPlan& plan) {
-  store::BackupFileNames files = store::backup_file_names(
-      plan.prefix, plan.environment, plan.database.name, plan.timestamp, plan.pre_restore);
+  store::BackupFileNames files =
+      store::backup_file_names(plan.prefix, plan.environment, plan.database.name, plan.timestamp,
+                               plan.pre_restore, plan.database_compression, plan.media_compression);
   if (plan.encrypted) {
     files.database += ".age";
     files.media += ".age";
   }
   return files;
+}
+
+archive::Compression compression_named(const std::string& name, const std::string& field) {
+  if (const auto compression = archive::parse_compression(name)) return *compression;
+  throw invalid_input("InvalidManifest", field + ": unknown compression " + name,
+                      "use gzip or zstd");
+}
+
+// The media follow the dump's format unless told otherwise, and its level when they share it.
+void choose_compression(BackupPlan& plan, const manifest::BackupSpec& spec) {
+  plan.database_compression = compression_named(spec.dump.compression, "spec.dump.compression");
+  plan.database_level =
+      spec.dump.compression_level.value_or(archive::default_level(plan.database_compression));
+  plan.media_compression =
+      spec.media.compression.empty()
+          ? plan.database_compression
+          : compression_named(spec.media.compression, "spec.media.compression");
+  plan.media_level = plan.media_compression == plan.database_compression
+                         ? plan.database_level
+                         : archive::default_level(plan.media_compression);
 }
 
 }  // namespace
@@ -44,7 +65,7 @@ BackupPlan plan_backup(const std::string& job_name, const manifest::BackupSpec& 
   if (spec.media.enabled) plan.media_location = target.media_location;
   plan.pg_dump_options = postgres::pg_dump_options(spec.dump);
   plan.dump = spec.dump;
-  plan.compression_level = spec.dump.compression_level;
+  choose_compression(plan, spec);
   plan.output_directory = spec.output.directory;
   plan.start = now;
   plan.timestamp = store::backup_timestamp(now);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "archive/compression.h"
 #include "manifest/manifest.h"
 #include "store/naming.h"
 #include "target/target.h"
@@ -26,7 +27,10 @@ struct BackupPlan {
   std::optional<target::Location> media_location;  // nullopt: no media
   std::vector<std::string> pg_dump_options;
   manifest::DumpSpec dump;  // the job builds pg_dump's argv from it once it knows the transport
-  int compression_level = 6;
+  archive::Compression database_compression = archive::Compression::gzip;
+  int database_level = 6;
+  archive::Compression media_compression = archive::Compression::gzip;
+  int media_level = 6;
   std::filesystem::path output_directory;
   std::string timestamp;
   store::BackupFileNames files;

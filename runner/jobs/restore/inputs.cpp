@@ -50,7 +50,7 @@ bool check_dump(const std::filesystem::path& file,
   postgres::DumpChecker checker;
   postgres::DumpScanner scanner;
   std::optional<Error> refused;
-  const auto digest = archive::read_gzip_file(
+  const auto digest = archive::read_compressed_file(
       file,
       [&](std::string_view sql) {
         scanner.feed(sql);

@@ -42,7 +42,8 @@ RestoreSource resolve_source(const std::string& requested, const std::filesystem
   if (!newest) {
     const std::string pattern =
         prefix + "_" + manifest::to_string(environment) +
-        (kind == store::ArtifactKind::database ? "_db_*.sql.gz" : "_media_*.tgz");
+        (kind == store::ArtifactKind::database ? "_db_*.sql.gz (or .sql.zst)"
+                                               : "_media_*.tgz (or .tar.zst)");
     throw job_failed("NoBackupFound",
                      "no " + std::string(kind_name(kind)) + " backup " + pattern + " in " +
                          directory.string() + "; nothing was restored",

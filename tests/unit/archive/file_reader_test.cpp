@@ -1,4 +1,4 @@
-// read_gzip_file: whatever the member layout (Hivekeeper's 1 MiB members, which libdeflate
+// read_compressed_file: whatever the member layout (Hivekeeper's 1 MiB members, which libdeflate
 // inflates whole; one large member, as gzip writes, which libarchive streams; both in one file),
 // the sink gets the same bytes in order and the digest is the file's. A cut file throws,
 // whichever path meets the cut; bytes after the last member that do not start another
@@ -60,7 +60,7 @@ struct Read {
 
 Read read_back(const std::filesystem::path& path) {
   Read read;
-  read.digest = read_gzip_file(path, [&](std::string_view chunk) {
+  read.digest = read_compressed_file(path, [&](std::string_view chunk) {
     EXPECT_FALSE(chunk.empty());
     read.data.append(chunk);
     ++read.chunks;
@@ -106,8 +106,8 @@ TEST(ReadGzipFile, MembersThatFitAreInflatedOneByOne) {
   }
   write_file(dir.path() / "small.sql.gz", file);
   std::vector<std::size_t> chunks;
-  read_gzip_file(dir.path() / "small.sql.gz",
-                 [&](std::string_view chunk) { chunks.push_back(chunk.size()); });
+  read_compressed_file(dir.path() / "small.sql.gz",
+                       [&](std::string_view chunk) { chunks.push_back(chunk.size()); });
   EXPECT_EQ(chunks, sizes);
 }
 

@@ -14,6 +14,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "archive/file_reader.h"
+#include "archive/gzip_writer.h"
+#include "archive/zstd_writer.h"
 #include "support/test_support.h"
 
 namespace hivekeeper::archive {
@@ -119,12 +122,13 @@ struct ReadEntry {
   std::string hardlink;
 };
 
-// Reads a .tgz back with libarchive's own gzip filter: any tar reader must accept it.
+// Reads a .tgz (or .tar.zst) back with libarchive's own filters: any tar reader must accept it.
 std::map<std::string, ReadEntry> read_tgz(const std::filesystem::path& path,
                                           std::vector<std::string>& order) {
   std::map<std::string, ReadEntry> entries;
   struct archive* reader = archive_read_new();
   archive_read_support_filter_gzip(reader);
+  archive_read_support_filter_zstd(reader);
   archive_read_support_format_tar(reader);
   if (archive_read_open_filename(reader, path.c_str(), 65536) != ARCHIVE_OK) {
     ADD_FAILURE() << "cannot open " << path << ": " << archive_error_string(reader);
@@ -298,6 +302,41 @@ TEST_F(RewriteVolumeTar, NameTheLocaleCannotConvertIsNotSilentlyDropped) {
   read_tgz(dir / "media.tgz", order);
   EXPECT_THAT(order, ElementsAre(kOddName, "plain.txt"));
   EXPECT_EQ(stats->files, 2u);
+}
+
+TEST_F(RewriteVolumeTar, ZstdArchiveHoldsTheSameEntriesAndSkipsTheLevelTrial) {
+  const std::string svg = svg_text(40 * 1024);
+  const std::string png = random_bytes(300 * 1024, 3);
+  const std::string tar = make_tar({{.path = "media/", .type = AE_IFDIR, .permissions = 0755},
+                                    {.path = "media/a.svg", .content = svg},
+                                    {.path = "media/empty.txt", .content = ""},
+                                    {.path = "media/logo.png", .content = png}});
+  BytePipe pipe(64 * 1024);
+  ZstdWriter writer(std::make_unique<AtomicFile>(dir / "media.tar.zst"), 3, 2);
+  MediaArchiveStats stats;
+  {
+    TarProducer producer(pipe, tar);
+    stats = rewrite_volume_tar(pipe, writer, 3);
+  }
+  writer.finish();
+  writer.commit();
+  EXPECT_EQ(stats.files, 3u);
+  EXPECT_EQ(stats.content_bytes, svg.size() + png.size());
+  EXPECT_EQ(stats.stored_bytes, 0u);  // zstd passes incompressible blocks through by itself
+  std::vector<std::string> order;
+  const auto entries = read_tgz(dir / "media.tar.zst", order);
+  EXPECT_THAT(order, ElementsAre("a.svg", "empty.txt", "logo.png"));
+  EXPECT_EQ(entries.at("a.svg").content, svg);
+  EXPECT_EQ(entries.at("empty.txt").content, "");
+  EXPECT_EQ(entries.at("logo.png").content, png);
+  // And Hivekeeper's own reader, which decompresses zstd itself.
+  ArchiveFileReader reader(dir / "media.tar.zst");
+  std::vector<std::string> names;
+  archive_entry* entry = nullptr;
+  while (archive_read_next_header(reader.handle(), &entry) == ARCHIVE_OK)
+    names.push_back(archive_entry_pathname(entry));
+  EXPECT_THAT(names, ElementsAre("a.svg", "empty.txt", "logo.png"));
+  EXPECT_EQ(reader.digest().sha256, digest_file(dir / "media.tar.zst").sha256);
 }
 
 TEST_F(RewriteVolumeTar, EmptyVolumeGivesAnEmptyArchive) {

@@ -29,10 +29,12 @@ Error usage_error_for(const std::vector<std::string>& arguments) {
 }
 
 TEST(ParseArguments, BackupProdWithMedia) {
-  const Invocation invocation = parse_arguments({"backup", "prod", "--media"});
+  const Invocation invocation =
+      parse_arguments({"backup", "prod", "--media", "--compression", "zstd"});
   EXPECT_EQ(invocation.command, "backup");
   EXPECT_THAT(invocation.operands, ElementsAre("prod"));
   EXPECT_TRUE(invocation.media);
+  EXPECT_EQ(invocation.compression, "zstd");
   EXPECT_FALSE(invocation.help);
   EXPECT_EQ(invocation.log_format, LogFormat::text);
 }

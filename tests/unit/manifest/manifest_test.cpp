@@ -60,9 +60,11 @@ TEST(ParseManifest, MinimalYamlGetsEveryDocumentedDefault) {
   EXPECT_TRUE(spec.dump.no_owner);
   EXPECT_TRUE(spec.dump.no_privileges);
   EXPECT_THAT(spec.dump.exclude_tables, IsEmpty());
-  EXPECT_EQ(spec.dump.compression_level, 6);
+  EXPECT_EQ(spec.dump.compression, "gzip");
+  EXPECT_EQ(spec.dump.compression_level, std::nullopt);
   EXPECT_FALSE(spec.media.enabled);
   EXPECT_EQ(spec.media.volume, "");
+  EXPECT_EQ(spec.media.compression, "");
   EXPECT_EQ(spec.output.directory, "backups/django");
   EXPECT_EQ(spec.output.prefix, "");
 }
@@ -81,10 +83,12 @@ TEST(ParseManifest, YamlSetsEveryField) {
     noOwner: false
     noPrivileges: false
     excludeTables: [audit_log, "public.session*"]
+    compression: zstd
     compressionLevel: 9
   media:
     enabled: true
     volume: uploads
+    compression: gzip
   output:
     directory: /srv/backups
     prefix: beelab.eu
@@ -101,9 +105,11 @@ TEST(ParseManifest, YamlSetsEveryField) {
   EXPECT_FALSE(spec.dump.no_owner);
   EXPECT_FALSE(spec.dump.no_privileges);
   EXPECT_THAT(spec.dump.exclude_tables, ElementsAre("audit_log", "public.session*"));
+  EXPECT_EQ(spec.dump.compression, "zstd");
   EXPECT_EQ(spec.dump.compression_level, 9);
   EXPECT_TRUE(spec.media.enabled);
   EXPECT_EQ(spec.media.volume, "uploads");
+  EXPECT_EQ(spec.media.compression, "gzip");
   EXPECT_EQ(spec.output.directory, "/srv/backups");
   EXPECT_EQ(spec.output.prefix, "beelab.eu");
 }
@@ -156,10 +162,9 @@ TEST(ParseManifest, SchemaErrorHasMessageDetailsAndHint) {
 }
 
 TEST(ParseManifest, UnknownFieldFarFromAnyKnownOneListsTheKnownFields) {
-  EXPECT_THAT(
-      field_errors(with_spec("  media:\n    compress: true\n")),
-      ElementsAre(
-          "spec.media.compress: unknown field; known fields: enabled, path, volume (line 8)"));
+  EXPECT_THAT(field_errors(with_spec("  media:\n    compress: true\n")),
+              ElementsAre("spec.media.compress: unknown field; known fields: compression, enabled, "
+                          "path, volume (line 8)"));
 }
 
 TEST(ParseManifest, MissingRequiredFieldPointsAtItsParent) {
@@ -227,9 +232,25 @@ TEST(ParseManifest, NameLongerThan63CharactersIsRejected) {
               ElementsAre("metadata.name: must be at most 63 characters (line 4)"));
 }
 
-TEST(ParseManifest, CompressionLevelAboveNineIsRejected) {
+TEST(ParseManifest, GzipLevelAboveNineIsRejectedNamingZstd) {
   EXPECT_THAT(field_errors(with_spec("  dump:\n    compressionLevel: 10\n")),
-              ElementsAre("spec.dump.compressionLevel: must be at most 9, got 10 (line 8)"));
+              ElementsAre("spec.dump.compressionLevel: 10 is beyond gzip's levels 1-9 (levels up "
+                          "to 19 are zstd's: set spec.dump.compression: zstd, or a level of 9 or "
+                          "less)"));
+}
+
+TEST(ParseManifest, ZstdTakesLevelsUpToNineteen) {
+  const Manifest manifest = parse_manifest(
+      with_spec("  dump:\n    compression: zstd\n    compressionLevel: 19\n"), "backup.yaml");
+  EXPECT_EQ(manifest.backup.dump.compression_level, 19);
+  EXPECT_THAT(field_errors(with_spec("  dump:\n    compression: zstd\n    compressionLevel: 20\n")),
+              ElementsAre("spec.dump.compressionLevel: must be at most 19, got 20 (line 9)"));
+}
+
+TEST(ParseManifest, CompressionOtherThanGzipOrZstdIsRejected) {
+  const auto errors = field_errors(with_spec("  media:\n    compression: xz\n"));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_THAT(errors[0], ::testing::StartsWith("spec.media.compression: "));
 }
 
 TEST(ParseManifest, CompressionLevelBelowOneIsRejected) {
@@ -253,7 +274,7 @@ TEST(ParseManifest, EveryProblemIsReportedAtOnce) {
         "  environment: staging\n"
         "  medai: {}\n"
         "  dump:\n"
-        "    compressionLevel: 12\n",
+        "    compressionLevel: 22\n",
         "backup.yaml");
   });
   ASSERT_TRUE(error.has_value());
@@ -262,7 +283,7 @@ TEST(ParseManifest, EveryProblemIsReportedAtOnce) {
       error->details(),
       ElementsAre(
           "metadata.name: \"Bad_Name\" does not match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ (line 4)",
-          "spec.dump.compressionLevel: must be at most 9, got 12 (line 9)",
+          "spec.dump.compressionLevel: must be at most 19, got 22 (line 9)",
           "spec.environment: must be one of dev, prod, got \"staging\" (line 6)",
           "spec.medai: unknown field (did you mean \"media\"?) (line 7)"));
 }

@@ -62,7 +62,34 @@ TEST(PlanBackup, PrefixDefaultsToTheComposeProject) {
   EXPECT_EQ(plan.database_location, (target::Location{"container", "beelab-db-1"}));
   EXPECT_EQ(plan.database.name, "app");
   EXPECT_EQ(plan.database.user, "django");
-  EXPECT_EQ(plan.compression_level, 6);
+  EXPECT_EQ(plan.database_compression, archive::Compression::gzip);
+  EXPECT_EQ(plan.database_level, 6);
+  EXPECT_EQ(plan.media_compression, archive::Compression::gzip);
+  EXPECT_EQ(plan.media_level, 6);
+}
+
+TEST(PlanBackup, ZstdNamesBothFilesAndTakesItsOwnDefaultLevel) {
+  const BackupPlan plan = plan_backup(
+      manifest_from("  environment: prod\n  dump:\n    compression: zstd\n  media:\n    enabled: "
+                    "true\n"),
+      found_in("beelab"), kBackupNow);
+  EXPECT_EQ(plan.files.database, "beelab_prod_db_app_2026-11-24_031500.sql.zst");
+  EXPECT_EQ(plan.files.media, "beelab_prod_media_2026-11-24_031500.tar.zst");
+  EXPECT_EQ(plan.database_compression, archive::Compression::zstd);
+  EXPECT_EQ(plan.database_level, 3);
+  EXPECT_EQ(plan.media_compression, archive::Compression::zstd);
+  EXPECT_EQ(plan.media_level, 3);
+}
+
+TEST(PlanBackup, MediaInAnotherFormatTakeThatFormatsDefaultLevel) {
+  const BackupPlan plan = plan_backup(
+      manifest_from("  environment: dev\n  dump:\n    compression: zstd\n    compressionLevel: "
+                    "12\n  media:\n    enabled: true\n    compression: gzip\n"),
+      found_in("beelab"), kBackupNow);
+  EXPECT_EQ(plan.files.database, "beelab_dev_db_app_2026-11-24_031500.sql.zst");
+  EXPECT_EQ(plan.files.media, "beelab_dev_media_2026-11-24_031500.tgz");
+  EXPECT_EQ(plan.database_level, 12);
+  EXPECT_EQ(plan.media_level, 6);
 }
 
 TEST(PlanBackup, ExplicitPrefixAndDirectoryWin) {
@@ -177,7 +204,7 @@ TEST(PlanBackup, PgDumpCommandCarriesTheManifestsOptionsAndTheIdentity) {
               ElementsAre("pg_dump", "--format=plain", "--encoding=UTF8", "--clean", "--if-exists",
                           "--no-owner", "--exclude-table=django_session", "--username=django",
                           "--dbname=app"));
-  EXPECT_EQ(plan.compression_level, 3);
+  EXPECT_EQ(plan.database_level, 3);
 }
 
 }  // namespace

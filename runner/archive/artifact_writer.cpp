@@ -1,0 +1,16 @@
+#include "archive/artifact_writer.h"
+
+#include "archive/gzip_writer.h"
+#include "archive/zstd_writer.h"
+
+namespace hivekeeper::archive {
+
+std::unique_ptr<ArtifactWriter> make_artifact_writer(Compression compression,
+                                                     std::unique_ptr<ArtifactSink> sink, int level,
+                                                     unsigned workers) {
+  if (compression == Compression::zstd)
+    return std::make_unique<ZstdWriter>(std::move(sink), level, workers);
+  return std::make_unique<ParallelGzipWriter>(std::move(sink), level, workers);
+}
+
+}  // namespace hivekeeper::archive

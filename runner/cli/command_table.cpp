@@ -55,9 +55,8 @@ const std::vector<CommandSpec> kCommands = {
     {"verify", "verify [dev|prod] [SET|latest|all]",
      "Check backup sets without restoring them: checksums and sizes against the metadata, each "
      "dump's gzip or zstd stream whole and ending with pg_dump's trailer, the media archive "
-     "readable to "
-     "its end. The result is recorded (`list` shows it; prune keeps the newest good set). Exit 0 "
-     "when every set passed, 1 otherwise. Default: the latest set.",
+     "readable to its end. The result is recorded (`list` shows it; prune keeps the newest good "
+     "set). Exit 0 when every set passed, 1 otherwise. Default: the latest set.",
      0, 2},
     {"prune", "prune <dev|prod> [--keep-last N] [--keep-daily N] ... [--dry-run]",
      "Delete the environment's backup sets that no retention rule keeps (restic's rules: OR-ed, "

@@ -51,6 +51,30 @@ TEST(BackupFileNames, PreRestoreSafetyBackupPutsTheMarkAfterTheEnvironment) {
   EXPECT_EQ(names.metadata, "beelab_prod_pre-restore_2026-11-24_031500.json");
 }
 
+TEST(BackupFileNames, ZstdEndsInSqlZstAndTarZst) {
+  const BackupFileNames names =
+      backup_file_names("beelab", manifest::Environment::prod, "app", "2026-11-24_031500", false,
+                        archive::Compression::zstd, archive::Compression::zstd);
+  EXPECT_EQ(names.database, "beelab_prod_db_app_2026-11-24_031500.sql.zst");
+  EXPECT_EQ(names.media, "beelab_prod_media_2026-11-24_031500.tar.zst");
+  EXPECT_EQ(names.metadata, "beelab_prod_2026-11-24_031500.json");
+}
+
+TEST(ParseBackupFileName, TakesZstdFilesApartPlainOrEncrypted) {
+  const auto database = parse_backup_file_name("beelab_prod_db_app_2026-11-24_031500.sql.zst");
+  ASSERT_TRUE(database.has_value());
+  EXPECT_EQ(database->kind, ArtifactKind::database);
+  EXPECT_EQ(database->database, "app");
+  EXPECT_FALSE(database->encrypted);
+  const auto media = parse_backup_file_name("beelab_prod_media_2026-11-24_031500.tar.zst.age");
+  ASSERT_TRUE(media.has_value());
+  EXPECT_EQ(media->kind, ArtifactKind::media);
+  EXPECT_EQ(media->timestamp, "2026-11-24_031500");
+  EXPECT_TRUE(media->encrypted);
+  EXPECT_FALSE(parse_backup_file_name("beelab_prod_db_app_2026-11-24_031500.sql.zstd"));
+  EXPECT_FALSE(parse_backup_file_name("beelab_prod_media_2026-11-24_031500.zst"));
+}
+
 TEST(ParseBackupFileName, TakesADatabaseFileApart) {
   const auto parsed = parse_backup_file_name("beelab_prod_db_app_2026-11-24_031500.sql.gz");
   ASSERT_TRUE(parsed.has_value());
@@ -177,6 +201,16 @@ TEST(NewestBackup, IgnoresSafetyBackupsOtherEnvironmentsPrefixesAndPartialFiles)
                            ".beelab_prod_db_app_2026-11-28_000000.sql.gz.partial-123"},
                           "beelab", manifest::Environment::prod, ArtifactKind::database),
             std::nullopt);
+}
+
+TEST(NewestBackup, TakesGzipAndZstdSetsAlike) {
+  const std::vector<std::string> names = {
+      "beelab_prod_db_app_2026-11-23_031500.sql.gz", "beelab_prod_db_app_2026-11-24_031500.sql.zst",
+      "beelab_prod_media_2026-11-23_031500.tgz", "beelab_prod_media_2026-11-24_031500.tar.zst"};
+  EXPECT_EQ(newest_backup(names, "beelab", manifest::Environment::prod, ArtifactKind::database),
+            "beelab_prod_db_app_2026-11-24_031500.sql.zst");
+  EXPECT_EQ(newest_backup(names, "beelab", manifest::Environment::prod, ArtifactKind::media),
+            "beelab_prod_media_2026-11-24_031500.tar.zst");
 }
 
 TEST(NewestBackup, DoesNotDependOnTheListingOrder) {

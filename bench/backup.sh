@@ -157,7 +157,7 @@ if [[ $BENCH_DIAG == 1 ]]; then
   log "timing the pieces once each"
   DB_ID=$(dc ps -q db)
   diag '`pg_dump > /dev/null` inside the db container (no exec stream)' dc exec -T db sh -c 'pg_dump -U app app > /dev/null'
-  PG_DUMP_WALL=$LAST_DIAG_WALL PG_DUMP_CPU=$LAST_DIAG_CPU
+  PG_DUMP_WALL=$LAST_DIAG_WALL
   diag '`pg_dump | gzip -6 > /dev/null` inside the db container' dc exec -T db sh -c 'pg_dump -U app app | gzip -6 > /dev/null'
   # The producer's floor on this host: pg_dump cannot go faster than alone, and it and the
   # compression of its output (gzip -6's CPU, the seed's own compressor, standing in for the
@@ -198,15 +198,10 @@ MED_WALL_seed_full=$(echo "${WALL[seed_full]}" | median); MED_SIZE_seed_full=$(e
 MED_WALL_hk_full=$(echo "${WALL[hk_full]}" | median);     MED_SIZE_hk_full=$(echo "${SIZE[hk_full]}" | median)
 MED_WALL_seed_db=$(echo "${WALL[seed_db]}" | median);     MED_SIZE_seed_db=$(echo "${SIZE[seed_db]}" | median)
 MED_WALL_hk_db=$(echo "${WALL[hk_db]}" | median);         MED_SIZE_hk_db=$(echo "${SIZE[hk_db]}" | median)
-RSS_MAX_full=$(echo "${RSS[hk_full]}" | tr ' ' '\n' | sort -g | tail -n 1)
-RSS_MAX_db=$(echo "${RSS[hk_db]}" | tr ' ' '\n' | sort -g | tail -n 1)
-RSS_MAX=$(( RSS_MAX_full > RSS_MAX_db ? RSS_MAX_full : RSS_MAX_db ))
+RSS_MAX=$(echo "${RSS[hk_full]:-} ${RSS[hk_db]:-} ${RSS[hk_zstd_full]:-} ${RSS[hk_zstd_db]:-}" |
+  tr ' ' '\n' | sort -g | tail -n 1)
 ZSTD_ROWS=
 if [[ ${BENCH_ZSTD:-1} == 1 ]]; then
-  for key in hk_zstd_full hk_zstd_db; do
-    rss=$(echo "${RSS[$key]}" | tr ' ' '\n' | sort -g | tail -n 1)
-    RSS_MAX=$(( rss > RSS_MAX ? rss : RSS_MAX ))
-  done
   MED_WALL_zf=$(echo "${WALL[hk_zstd_full]}" | median); MED_SIZE_zf=$(echo "${SIZE[hk_zstd_full]}" | median)
   MED_WALL_zd=$(echo "${WALL[hk_zstd_db]}" | median);   MED_SIZE_zd=$(echo "${SIZE[hk_zstd_db]}" | median)
   R_ZF_WALL=$(ratio "$MED_WALL_zf" "$MED_WALL_seed_full"); R_ZF_SIZE=$(ratio "$MED_SIZE_zf" "$MED_SIZE_seed_full")

@@ -11,6 +11,7 @@
 
 #include "archive/artifact_sink.h"
 #include "archive/compression.h"
+#include "archive/sha256.h"
 
 namespace hivekeeper::archive {
 
@@ -22,7 +23,10 @@ struct WrittenFile {
 
 class ArtifactWriter {
  public:
+  explicit ArtifactWriter(std::unique_ptr<ArtifactSink> sink) : sink_(std::move(sink)) {}
   virtual ~ArtifactWriter() = default;  // abandons the file unless finish() and commit() ran
+  ArtifactWriter(const ArtifactWriter&) = delete;
+  ArtifactWriter& operator=(const ArtifactWriter&) = delete;
 
   virtual void write(std::string_view data) = 0;
   // Whether set_level() is worth calling: a format that notices incompressible data by itself
@@ -32,9 +36,21 @@ class ArtifactWriter {
   virtual void set_level(int level) = 0;
   // Flushes and waits for the workers; the file is complete but still under its temporary name.
   virtual WrittenFile finish() = 0;
-  virtual ArtifactSink& sink() = 0;
+  ArtifactSink& sink() { return *sink_; }
   // fsyncs and renames the file into place (see ArtifactSink::commit).
-  void commit() { sink().commit(); }
+  void commit() { sink_->commit(); }
+
+ protected:
+  // The next compressed bytes, in order: into the sink, the hash and the count.
+  void store(std::string_view bytes);
+  // What was stored, once the last bytes were.
+  WrittenFile stored_file();
+
+ private:
+  // Destroyed after the subclass's members: a subclass's threads stop before the sink goes.
+  std::unique_ptr<ArtifactSink> sink_;
+  Sha256 sha256_;
+  std::uint64_t bytes_out_ = 0;
 };
 
 std::unique_ptr<ArtifactWriter> make_artifact_writer(Compression compression,

@@ -16,10 +16,6 @@ int default_level(Compression compression) {
   return compression == Compression::zstd ? 3 : 6;
 }
 
-int max_level(Compression compression) {
-  return compression == Compression::zstd ? 19 : 9;
-}
-
 std::string_view database_extension(Compression compression) {
   return compression == Compression::zstd ? ".sql.zst" : ".sql.gz";
 }

@@ -1,6 +1,6 @@
 // The two formats a backup file is compressed in. gzip is the seed's and the default: `gunzip -c
 // | psql` and `tar xzf` restore it by hand. zstd is opt-in (spec.dump.compression, spec.media.
-// compression): smaller and cheaper to write, restored by hand with `zstd -dc | psql` and
+// compression): smaller files, restored by hand with `zstd -dc | psql` and
 // `tar --zstd -xf`. A file is read by its first bytes, never by its name.
 #pragma once
 
@@ -15,9 +15,8 @@ enum class Compression { gzip, zstd };
 std::string to_string(Compression compression);
 std::optional<Compression> parse_compression(std::string_view text);
 
-// gzip 1-9 (default 6, gzip's own); zstd 1-19 (default 3, zstd's own).
+// gzip's own default level 6; zstd's own 3.
 int default_level(Compression compression);
-int max_level(Compression compression);
 
 // ".sql.gz" / ".sql.zst" and ".tgz" / ".tar.zst".
 std::string_view database_extension(Compression compression);

@@ -8,18 +8,12 @@ ParallelGzipWriter::ParallelGzipWriter(std::filesystem::path final_path, int lev
 
 ParallelGzipWriter::ParallelGzipWriter(std::unique_ptr<ArtifactSink> sink, int level,
                                        unsigned workers)
-    : sink_(std::move(sink)),
-      encoder_(
-          [this](std::string_view member) {
-            sink_->write(member.data(), member.size());
-            sha256_.update(member);
-            bytes_out_ += member.size();
-          },
-          level, workers) {}
+    : ArtifactWriter(std::move(sink)),
+      encoder_([this](std::string_view member) { store(member); }, level, workers) {}
 
 WrittenFile ParallelGzipWriter::finish() {
   encoder_.finish();
-  return {sink_->location(), bytes_out_, sha256_.hex_digest()};
+  return stored_file();
 }
 
 }  // namespace hivekeeper::archive

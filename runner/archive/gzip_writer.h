@@ -11,7 +11,6 @@
 #include "archive/artifact_writer.h"
 #include "archive/atomic_file.h"
 #include "archive/gzip_encoder.h"
-#include "archive/sha256.h"
 
 namespace hivekeeper::archive {
 
@@ -25,15 +24,11 @@ class ParallelGzipWriter final : public ArtifactWriter {
   bool takes_level_hints() const override { return true; }
   void set_level(int level) override { encoder_.set_level(level); }
   WrittenFile finish() override;
-  ArtifactSink& sink() override { return *sink_; }
 
   std::uint64_t bytes_in() const { return encoder_.bytes_in(); }
 
  private:
-  std::unique_ptr<ArtifactSink> sink_;
-  Sha256 sha256_;
-  std::uint64_t bytes_out_ = 0;
-  ParallelGzipEncoder encoder_;  // last: its threads stop before the file goes
+  ParallelGzipEncoder encoder_;  // its threads stop before the base class's sink goes
 };
 
 }  // namespace hivekeeper::archive

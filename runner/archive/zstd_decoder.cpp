@@ -26,8 +26,10 @@ std::size_t ZstdDecoder::decode(std::string_view& input, std::span<char> output)
     const bool too_large = ZSTD_getErrorCode(result) == ZSTD_error_frameParameter_windowTooLarge;
     throw job_failed("CorruptZstd",
                      too_large
-                         ? "its zstd frame needs a window over 8 MiB (made with --long or "
-                           "--ultra?); Hivekeeper reads levels up to 19 without --long"
+                         ? "its zstd frame needs a window over " +
+                               std::to_string(1 << (kMaxWindowLog - 20)) +
+                               " MiB (made with --long or --ultra?); Hivekeeper reads "
+                               "levels up to 19 without --long"
                          : std::string("corrupt zstd data (") + ZSTD_getErrorName(result) + ")");
   }
   input.remove_prefix(in.pos);

@@ -18,7 +18,7 @@ void check(std::size_t result, const std::string& action) {
 }  // namespace
 
 ZstdWriter::ZstdWriter(std::unique_ptr<ArtifactSink> sink, int level, unsigned workers)
-    : sink_(std::move(sink)), context_(ZSTD_createCCtx()), output_(ZSTD_CStreamOutSize()) {
+    : ArtifactWriter(std::move(sink)), context_(ZSTD_createCCtx()), output_(ZSTD_CStreamOutSize()) {
   if (context_ == nullptr)
     throw job_failed("CompressionFailed", "zstd cannot allocate a compression context");
   check(ZSTD_CCtx_setParameter(context_, ZSTD_c_compressionLevel, level),
@@ -40,7 +40,7 @@ void ZstdWriter::write(std::string_view data) {
 
 WrittenFile ZstdWriter::finish() {
   compress({}, true);
-  return {sink_->location(), bytes_out_, sha256_.hex_digest()};
+  return stored_file();
 }
 
 // In multithreaded mode ZSTD_compressStream2 returns as soon as it has taken what it can; it
@@ -52,12 +52,7 @@ void ZstdWriter::compress(std::string_view data, bool end) {
     const std::size_t left =
         ZSTD_compressStream2(context_, &output, &input, end ? ZSTD_e_end : ZSTD_e_continue);
     check(left, "compress");
-    if (output.pos > 0) {
-      const std::string_view produced(output_.data(), output.pos);
-      sink_->write(produced.data(), produced.size());
-      sha256_.update(produced);
-      bytes_out_ += produced.size();
-    }
+    if (output.pos > 0) store(std::string_view(output_.data(), output.pos));
     if (end ? left == 0 : input.pos == input.size) return;
   }
 }

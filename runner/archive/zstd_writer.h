@@ -3,13 +3,11 @@
 // frame; zstd cuts it into jobs of kJobSize on its worker threads.
 #pragma once
 
-#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
 
 #include "archive/artifact_writer.h"
-#include "archive/sha256.h"
 
 struct ZSTD_CCtx_s;
 
@@ -23,23 +21,17 @@ class ZstdWriter final : public ArtifactWriter {
 
   ZstdWriter(std::unique_ptr<ArtifactSink> sink, int level, unsigned workers);
   ~ZstdWriter() override;
-  ZstdWriter(const ZstdWriter&) = delete;
-  ZstdWriter& operator=(const ZstdWriter&) = delete;
 
   void write(std::string_view data) override;
   bool takes_level_hints() const override { return false; }
   void set_level(int) override {}
   WrittenFile finish() override;
-  ArtifactSink& sink() override { return *sink_; }
 
  private:
   void compress(std::string_view data, bool end);
 
-  std::unique_ptr<ArtifactSink> sink_;
   ZSTD_CCtx_s* context_ = nullptr;
   std::vector<char> output_;
-  Sha256 sha256_;
-  std::uint64_t bytes_out_ = 0;
 };
 
 }  // namespace hivekeeper::archive

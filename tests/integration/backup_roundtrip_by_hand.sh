@@ -30,11 +30,8 @@ media=$BACKUPS/${files[2]}
 metadata=$BACKUPS/${files[0]}
 
 # Checksums and sizes in the metadata and the status are the files'.
-for kind in database media; do
-  file=$(jq -r ".artifacts[] | select(.kind == \"$kind\") | .file" "$metadata")
-  assert_eq "$(sha256sum < "$BACKUPS/$file" | cut -c1-64)" "$(jq -r ".artifacts[] | select(.kind == \"$kind\") | .sha256" "$metadata")" "$kind sha256 in metadata"
-  assert_eq "$(stat -c %s "$BACKUPS/$file")" "$(jq -r ".artifacts[] | select(.kind == \"$kind\") | .bytes" "$metadata")" "$kind size in metadata"
-done
+assert_eq "database media" "$(jq -r '[.artifacts[].kind] | join(" ")' "$metadata")" "artifacts in metadata"
+assert_artifacts_match_metadata "$metadata"
 status_file=$BACKUPS/status/backup-prod.json
 assert_eq Succeeded "$(status_field "$status_file" .status.phase)" "status phase"
 assert_eq "$(sha256sum < "$dump" | cut -c1-64)" "$(status_field "$status_file" '.status.artifacts[] | select(.kind=="database") | .sha256')" "dump sha256 in status"

@@ -128,6 +128,16 @@ status_field() { # status-file jq-filter
 }
 
 # Files in the backup directory that a user (or "latest" selection) could take for a backup.
+# Every artifact the set's METADATA lists has the size and sha256 recorded for it.
+assert_artifacts_match_metadata() { # metadata-file
+  local kind file
+  for kind in $(jq -r '.artifacts[].kind' "$1"); do
+    file=$BACKUPS/$(jq -r ".artifacts[] | select(.kind == \"$kind\") | .file" "$1")
+    assert_eq "$(sha256sum <"$file" | cut -c1-64)" "$(jq -r ".artifacts[] | select(.kind == \"$kind\") | .sha256" "$1")" "$kind sha256 in metadata"
+    assert_eq "$(stat -c %s "$file")" "$(jq -r ".artifacts[] | select(.kind == \"$kind\") | .bytes" "$1")" "$kind size in metadata"
+  done
+}
+
 backup_files() {
   find "$BACKUPS" -maxdepth 1 -type f \( -name '*.sql.gz' -o -name '*.tgz' -o -name '*.json' \) -printf '%f\n' | sort
 }

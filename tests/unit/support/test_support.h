@@ -77,7 +77,6 @@ inline std::string read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
-// Incompressible bytes, the same for the same seed.
 // SIZE bytes of what a dump's COPY rows look like (tab-separated, numbered, repetitive): text
 // that deflates well, with enough variation that blocks differ.
 inline std::string sql_rows_text(std::size_t size) {
@@ -89,6 +88,7 @@ inline std::string sql_rows_text(std::size_t size) {
   return text;
 }
 
+// Incompressible bytes, the same for the same seed.
 inline std::string random_bytes(std::size_t size, unsigned seed) {
   std::mt19937 generator(seed);
   std::string bytes(size, '\0');
